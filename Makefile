@@ -1,0 +1,57 @@
+# gst-stt — the two commands of README.md, and the steps they are made of.
+#   make run     set up, build, and run the main job on the default model
+#   make check   set up, build with AddressSanitizer + UndefinedBehaviorSanitizer, run every test
+# Build folders: build/ (optimised, for running and benchmarks), build-check/ (sanitizers).
+
+MESON ?= meson
+BUILD ?= build
+CHECK_BUILD ?= build-check
+SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
+MESON_OPTS ?= -Dshared_data=$(SHARED_DATA)
+
+.PHONY: all setup build run check check-build test inspect bench clean
+
+all: build
+
+setup:
+	@tools/dev/setup-debian.sh
+
+$(BUILD)/build.ninja:
+	$(MESON) setup $(BUILD) --buildtype=release $(MESON_OPTS)
+
+build: setup $(BUILD)/build.ninja
+	$(MESON) compile -C $(BUILD)
+
+$(CHECK_BUILD)/build.ninja:
+	$(MESON) setup $(CHECK_BUILD) --buildtype=debugoptimized \
+	    -Db_sanitize=address,undefined -Db_lundef=false $(MESON_OPTS)
+
+check-build: setup $(CHECK_BUILD)/build.ninja
+	$(MESON) compile -C $(CHECK_BUILD)
+
+# Runs the whole suite under the sanitizers and ends with "N passed, N failed".
+check: check-build
+	@rm -f $(CHECK_BUILD)/meson-logs/testlog.json
+	@$(MESON) test -C $(CHECK_BUILD) --num-processes 2 --print-errorlogs $(TESTS) \
+	    > $(CHECK_BUILD)/meson-test.out 2>&1; status=$$?; \
+	  tail -n 40 $(CHECK_BUILD)/meson-test.out; \
+	  python3 tools/dev/test-summary.py $(CHECK_BUILD)/meson-logs/testlog.json && [ $$status -eq 0 ]
+
+# Same suite on the optimised build, without sanitizers (quicker while developing).
+test: build
+	@$(MESON) test -C $(BUILD) --num-processes 2 --print-errorlogs $(TESTS) \
+	    > $(BUILD)/meson-test.out 2>&1; status=$$?; \
+	  tail -n 40 $(BUILD)/meson-test.out; \
+	  python3 tools/dev/test-summary.py $(BUILD)/meson-logs/testlog.json && [ $$status -eq 0 ]
+
+# gst-inspect-1.0 against the build tree: make inspect ELEMENT=sttsink
+inspect: build
+	$(MESON) devenv -C $(BUILD) gst-inspect-1.0 $(ELEMENT)
+
+# The main job. Until the recognizer lands (issues 3 and 4) this is a labelled subset: it
+# builds everything and runs a result pipeline through the elements that exist.
+run: build
+	@tools/dev/run-main.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(CHECK_BUILD)
