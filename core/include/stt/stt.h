@@ -5,3 +5,5 @@
 #include <stt/result.h>
 #include <stt/gststtresult.h>
 #include <stt/gststtresultfilter.h>
+#include <stt/gststttypes.h>
+#include <stt/model.h>
