@@ -79,7 +79,8 @@ mutate (GRand *rng, GPtrArray *seeds)
       case 4:{                 /* repeat a chunk */
         if (n && n < (1u << 20)) {
           guint at = g_rand_int_range (rng, 0, n);
-          guint k = MIN (n - at, (guint) g_rand_int_range (rng, 1, 64));
+          guint want = g_rand_int_range (rng, 1, 64);    /* not inside MIN: it evaluates twice */
+          guint k = MIN (n - at, want);
           guint8 *chunk = g_memdup2 (b->data + at, k);
           g_byte_array_append (b, chunk, k);
           g_free (chunk);
