@@ -36,7 +36,7 @@ check_feat_params (GBytes *bytes, const char *path, GError **error)
 {
   gsize n;
   const char *data = g_bytes_get_data (bytes, &n);
-  if (memchr (data, 0, n) || !g_utf8_validate_len (data, n, NULL)) {
+  if (n == 0 || memchr (data, 0, n) || !g_utf8_validate_len (data, n, NULL)) {
     g_set_error (error, STT_AM_ERROR, STT_AM_ERROR_FOREIGN,
         "%s: not a text file; expected \"-option value\" lines", path);
     return FALSE;
