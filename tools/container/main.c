@@ -393,9 +393,8 @@ prepare_and_serve (Run *run, gboolean models_dir_was_in_path)
       g_auto (GStrv) path = stt_model_path_get ();
       g_autofree char *searched = g_strjoinv (", ", path);
       g_set_error (&error, STT_MODEL_ERROR, STT_MODEL_ERROR_NOT_FOUND,
-          "the default en-US model %s is not installed (searched %s and %s): run the README's "
-          "setup (make setup), which imports it, or give ModelId=", id, s->models_dir,
-          searched);
+          "the default en-US model %s is not installed (searched %s): run the README's "
+          "setup (make setup), which imports it, or give ModelId=", id, searched);
     }
     if (!base_dir || !(base = open_model (base_dir, &error)))
       goto out;
@@ -450,7 +449,8 @@ main (int argc, char **argv)
   g_autoptr (SttContainerSettings) s = stt_container_settings_parse (argc - 1, argv + 1,
       &error);
   if (!s) {
-    g_printerr ("stt-container: %s\n%s", error->message, stt_container_settings_usage ());
+    g_printerr ("stt-container: %s (stt-container --help lists the settings)\n",
+        error->message);
     g_error_free (error);
     return 2;
   }

@@ -1,0 +1,641 @@
+/* gst-stt — stt-container against a real stt-hub on loopback: listing, downloads (by id, by
+ * locale, priority), Eula, ApiKey, unreachable hub, resume after kill -9 and after a dropped
+ * connection, corrupt files, licenses (valid, tampered, expired, other key).
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
+#include "config.h"
+#include "testutil.h"
+#include "toolrun.h"
+#include "license.h"
+
+#define PIPE "sttfeatures ! sttacoustic ! sttdecoder"
+#define KEY "test-key-7d1c"
+
+static const char *const small_a[] = { "dev/fsdd_digits/fsdd_george_2_0.wav", NULL };
+static const char *const small_b[] = { "dev/fsdd_digits/fsdd_george_3_0.wav",
+  "dev/arctic_cathy/refs.txt", NULL };
+static const char *const small_c[] = { "dev/fsdd_digits/fsdd_george_6_0.wav", NULL };
+static const char *const big[] = { "dev/ljspeech/LJ001-0010.wav",
+  "dev/ljspeech/LJ001-0032.wav", NULL };
+
+/* The hub's catalogue: base and display models in two locales, old and new versions. */
+typedef struct {
+  char *hub_dir, *models, *license, *output;
+  char *base_old, *base_new, *base_fr;
+  char *punct_old, *punct_new, *rescore, *reseg, *itn, *punct_fr;
+  TrHub *hub;
+  char *billing, *apikey, *models_arg;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->hub_dir = tr_tmpdir ();
+  f->models = tr_tmpdir ();
+  f->license = tr_tmpdir ();
+  f->output = tr_tmpdir ();
+  f->base_old = tr_make_model (f->hub_dir, "base", "en-US", NULL, PIPE, "2025-06-01T00:00:00Z",
+      small_a);
+  f->base_new = tr_make_model (f->hub_dir, "base", "en-US", NULL, PIPE, "2026-01-01T00:00:00Z",
+      small_b);
+  f->base_fr = tr_make_model (f->hub_dir, "base", "fr-FR", NULL, PIPE, "2026-02-01T00:00:00Z",
+      small_a);
+  f->punct_old = tr_make_model (f->hub_dir, "punct", "en-US", NULL, NULL,
+      "2025-01-01T00:00:00Z", small_a);
+  f->punct_new = tr_make_model (f->hub_dir, "punct", "en-US", NULL, NULL,
+      "2026-03-01T00:00:00Z", small_c);
+  f->rescore = tr_make_model (f->hub_dir, "rescore", "en-US", NULL, NULL, NULL, small_a);
+  f->reseg = tr_make_model (f->hub_dir, "resegment", "en-US", NULL, NULL, NULL, small_a);
+  f->itn = tr_make_model (f->hub_dir, "wfstitn", "en-US", NULL, NULL, NULL, small_c);
+  f->punct_fr = tr_make_model (f->hub_dir, "punct", "fr-FR", NULL, NULL, NULL, small_a);
+  g_autofree char *keyfile = g_build_filename (f->hub_dir, ".hub-key", NULL);
+  const char *args[] = { "--api-key", KEY, "--license-key", keyfile, NULL };
+  f->hub = tr_hub_start (f->hub_dir, args);
+  f->billing = g_strconcat ("Billing=", f->hub->url, NULL);
+  f->apikey = g_strdup ("ApiKey=" KEY);
+  f->models_arg = g_strconcat ("Mounts:Models=", f->models, NULL);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  tr_hub_free (f->hub);
+  tr_tmpdir_free (f->hub_dir);
+  tr_tmpdir_free (f->models);
+  tr_tmpdir_free (f->license);
+  tr_tmpdir_free (f->output);
+  char **strs[] = { &f->base_old, &f->base_new, &f->base_fr, &f->punct_old, &f->punct_new,
+    &f->rescore, &f->reseg, &f->itn, &f->punct_fr, &f->billing, &f->apikey, &f->models_arg };
+  for (guint i = 0; i < G_N_ELEMENTS (strs); i++)
+    g_clear_pointer (strs[i], g_free);
+}
+
+static gboolean
+installed (const char *models, const char *id)
+{
+  g_autofree char *dir = g_build_filename (models, id, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SttModel) m = stt_model_open (dir, &error);
+  if (!m)
+    return FALSE;
+  g_assert_true (stt_model_verify (m, &error));
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+/* Number of entries in @dir that are not hidden (installed models). */
+static guint
+visible_entries (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    n += name[0] != '.';
+  return n;
+}
+
+static guint
+count (const char *haystack, const char *needle)
+{
+  guint n = 0;
+  for (const char *p = haystack; (p = strstr (p, needle)); p++)
+    n++;
+  return n;
+}
+
+/* ---- Eula, settings ---- */
+
+static void
+test_eula_refused (void)
+{
+  const char *none[] = { "ModelId=" STT_DEFAULT_MODEL_ID, NULL };
+  const char *declined[] = { "Eula=decline", NULL };
+  TrRun *r = tr_run_container (none);
+  g_assert_cmpint (r->status, !=, 0);
+  g_assert_nonnull (strstr (r->err, "Eula=accept"));
+  tr_run_free (r);
+  r = tr_run_container (declined);
+  g_assert_cmpint (r->status, !=, 0);
+  g_assert_nonnull (strstr (r->err, "Eula=decline"));
+  g_assert_nonnull (strstr (r->err, "Eula=accept"));
+  tr_run_free (r);
+}
+
+static void
+test_bad_settings (void)
+{
+  const char *typo[] = { "Eula=accept", "ModelIdd=x", NULL };
+  const char *word[] = { "Eula=accept", "Puntc", NULL };
+  const char *port[] = { "Eula=accept", "Port=70000", NULL };
+  const char *const *cases[] = { typo, word, port };
+  const char *names[] = { "ModelIdd", "Puntc", "Port=70000" };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    TrRun *r = tr_run_container (cases[i]);
+    g_assert_cmpint (r->status, ==, 2);
+    g_assert_nonnull (strstr (r->err, names[i]));
+    tr_run_free (r);
+  }
+}
+
+/* Eula=accept alone: the default model from the model folder, no hub, said first. */
+static void
+test_local_mode (void)
+{
+  g_autofree char *models = tr_tmpdir ();
+  g_autofree char *id = tr_make_model (models, "base", "en-US", STT_DEFAULT_MODEL_ID, PIPE,
+      NULL, small_a);
+  g_autofree char *dir_arg = g_strconcat ("modelsdir=", models, NULL);
+  /* keys are case-insensitive, as the real container's */
+  const char *args[] = { "eula=ACCEPT", dir_arg, "--print-pipeline", NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  g_auto (GStrv) lines = g_strsplit (r->err, "\n", 2);
+  g_assert_nonnull (strstr (lines[0], "local mode"));
+  g_assert_nonnull (strstr (lines[0], STT_DEFAULT_MODEL_ID));
+  g_assert_nonnull (strstr (r->out, "sttdecoder model=" STT_DEFAULT_MODEL_ID));
+  g_assert_nonnull (strstr (r->out, "gst-launch-1.0 "));
+  g_assert_null (strstr (r->err, "license"));
+  tr_run_free (r);
+
+  /* no default model installed: a clear error naming the model and the setup */
+  g_autofree char *empty = tr_tmpdir ();
+  g_autofree char *empty_arg = g_strconcat ("ModelsDir=", empty, NULL);
+  const char *none[] = { "Eula=accept", empty_arg, NULL };
+  const char *env[] = { "STT_MODEL_PATH", empty, "XDG_DATA_HOME", empty, NULL };
+  /* the prefix and /usr/local/models stay in the path: skip when the model is there */
+  g_autofree char *prefix = g_build_filename (STT_DATADIR, "models", STT_DEFAULT_MODEL_ID,
+      "manifest.json", NULL);
+  if (g_file_test (prefix, G_FILE_TEST_EXISTS) || g_file_test ("/usr/local/models/"
+          STT_DEFAULT_MODEL_ID "/manifest.json", G_FILE_TEST_EXISTS)) {
+    g_test_message ("the default model is installed system-wide: not testing its absence");
+  } else {
+    r = tr_run_container_env (none, env);
+    g_assert_cmpint (r->status, ==, 1);
+    g_assert_nonnull (strstr (r->err, "default en-US model " STT_DEFAULT_MODEL_ID " is not"));
+    tr_run_free (r);
+  }
+  tr_tmpdir_free (g_steal_pointer (&empty));
+  tr_tmpdir_free (g_steal_pointer (&models));
+}
+
+/* ---- listing ---- */
+
+static void
+test_list_base (Fixture *f, gconstpointer data)
+{
+  const char *args[] = { "Eula=accept", f->billing, f->apikey, f->models_arg,
+    "BaseModelLocale=en-US", NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  const char *n = strstr (r->out, f->base_new), *o = strstr (r->out, f->base_old);
+  g_assert_nonnull (n);
+  g_assert_nonnull (o);
+  g_assert_true (n < o);        /* newest first */
+  g_assert_nonnull (strstr (r->out, "2026-01-01T00:00:00Z"));
+  g_assert_null (strstr (r->out, f->base_fr));
+  g_assert_null (strstr (r->out, f->punct_new));
+  g_assert_cmpuint (visible_entries (f->models), ==, 0);
+  tr_run_free (r);
+}
+
+static void
+test_list_display (Fixture *f, gconstpointer data)
+{
+  const char *args[] = { "Eula=accept", f->billing, f->apikey, f->models_arg,
+    "BaseModelLocale=en-US", "punct", "Wfstitn", NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, f->punct_new));
+  g_assert_null (strstr (r->out, f->punct_old));
+  g_assert_null (strstr (r->out, f->punct_fr));
+  g_assert_nonnull (strstr (r->out, f->itn));
+  g_assert_null (strstr (r->out, f->rescore));
+  g_assert_null (strstr (r->out, f->base_new));
+  g_assert_cmpuint (visible_entries (f->models), ==, 0);
+  tr_run_free (r);
+}
+
+/* ---- downloads ---- */
+
+static void
+test_download_by_id (Fixture *f, gconstpointer data)
+{
+  g_autofree char *model = g_strconcat ("ModelId=", f->base_new, NULL);
+  const char *args[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, model,
+    "--print-pipeline", NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_true (installed (f->models, f->base_new));
+  g_autofree char *expect = g_strdup_printf ("sttdecoder model=%s", f->base_new);
+  g_assert_nonnull (strstr (r->out, expect));
+  g_assert_nonnull (strstr (r->out, "STT_MODEL_PATH="));
+  g_assert_cmpuint (visible_entries (f->models), ==, 1);
+  tr_run_free (r);
+
+  /* present already: not downloaded again */
+  g_autofree char *log_before = tr_hub_log (f->hub);
+  r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->err, "already present"));
+  g_autofree char *log_after = tr_hub_log (f->hub);
+  g_assert_cmpuint (count (log_after, "/files/"), ==, count (log_before, "/files/"));
+  tr_run_free (r);
+
+  /* a model id the hub does not have */
+  const char *missing[] = { "Eula=accept", f->billing, f->apikey, f->models_arg,
+    "ModelId=11111111-2222-4333-8444-555555555555", NULL };
+  r = tr_run_container (missing);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "no model 11111111-2222-4333-8444-555555555555"));
+  tr_run_free (r);
+}
+
+/* ModelId + DisplayLocale FullDisplay: the latest of each type, in pipeline order. */
+static void
+test_download_by_locale (Fixture *f, gconstpointer data)
+{
+  g_autofree char *model = g_strconcat ("ModelId=", f->base_old, NULL);
+  const char *args[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, model,
+    "DisplayLocale=en-US", "FullDisplay", "--print-pipeline", NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  const char *ids[] = { f->base_old, f->rescore, f->punct_new, f->reseg, f->itn };
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_assert_true (installed (f->models, ids[i]));
+  g_assert_false (installed (f->models, f->punct_old));
+  g_assert_cmpuint (visible_entries (f->models), ==, 5);
+  /* order: base fragment, rescore, punct, reseg, itn */
+  g_autofree char *dec = g_strdup_printf ("sttdecoder model=%s", f->base_old);
+  g_autofree char *res = g_strdup_printf ("sttrescore model=%s", f->rescore);
+  g_autofree char *pun = g_strdup_printf ("sttpunct model=%s", f->punct_new);
+  g_autofree char *seg = g_strdup_printf ("sttreseg model=%s", f->reseg);
+  g_autofree char *itn = g_strdup_printf ("sttitn model=%s", f->itn);
+  const char *p[] = { strstr (r->out, dec), strstr (r->out, res), strstr (r->out, pun),
+    strstr (r->out, seg), strstr (r->out, itn) };
+  for (guint i = 0; i < G_N_ELEMENTS (p); i++) {
+    g_assert_nonnull (p[i]);
+    if (i)
+      g_assert_true (p[i - 1] < p[i]);
+  }
+  tr_run_free (r);
+
+  /* an exact display model by id wins over the type word; offline afterwards, the type word
+   * alone picks the newest installed of the base model's locale */
+  g_autofree char *punct_id = g_strconcat ("punctid=", f->punct_old, NULL);
+  const char *by_id[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, model, punct_id,
+    "--print-pipeline", NULL };
+  r = tr_run_container (by_id);
+  g_assert_cmpint (r->status, ==, 0);
+  g_autofree char *old = g_strdup_printf ("sttpunct model=%s", f->punct_old);
+  g_assert_nonnull (strstr (r->out, old));
+  g_assert_null (strstr (r->out, "sttitn"));
+  tr_run_free (r);
+
+  /* DisplayLocale without types is refused */
+  const char *no_types[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, model,
+    "DisplayLocale=en-US", NULL };
+  r = tr_run_container (no_types);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "FullDisplay"));
+  tr_run_free (r);
+}
+
+/* BaseModelLocale, then model id, then DisplayLocale. */
+static void
+test_priority (Fixture *f, gconstpointer data)
+{
+  g_autofree char *model = g_strconcat ("ModelId=", f->base_new, NULL);
+  const char *all[] = { "Eula=accept", f->billing, f->apikey, f->models_arg,
+    "DisplayLocale=en-US", "Punct", model, "BaseModelLocale=en-US", NULL };
+  TrRun *r = tr_run_container (all);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, f->punct_new));     /* listed, latest punct */
+  g_assert_cmpuint (visible_entries (f->models), ==, 0);        /* nothing downloaded */
+  tr_run_free (r);
+
+  const char *two[] = { "Eula=accept", f->billing, f->apikey, f->models_arg,
+    "DisplayLocale=en-US", "Punct", model, "--print-pipeline", NULL };
+  r = tr_run_container (two);
+  g_assert_cmpint (r->status, ==, 0);
+  g_autofree char *a = g_strdup_printf ("downloading model %s", f->base_new);
+  g_autofree char *b = g_strdup_printf ("downloading model %s", f->punct_new);
+  g_assert_nonnull (strstr (r->err, a));
+  g_assert_nonnull (strstr (r->err, b));
+  g_assert_true (strstr (r->err, a) < strstr (r->err, b));
+  tr_run_free (r);
+}
+
+/* ---- keys and reachability ---- */
+
+static void
+test_wrong_key (Fixture *f, gconstpointer data)
+{
+  const char *args[] = { "Eula=accept", f->billing, "ApiKey=wrong", f->models_arg,
+    "BaseModelLocale=en-US", NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "refused the ApiKey"));
+  g_assert_cmpstr (r->out, ==, "");
+  tr_run_free (r);
+
+  const char *no_key[] = { "Eula=accept", f->billing, "BaseModelLocale=en-US", NULL };
+  r = tr_run_container (no_key);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "ApiKey"));
+  tr_run_free (r);
+}
+
+static void
+test_unreachable (void)
+{
+  /* a port that was free a moment ago: nobody listens there */
+  g_autoptr (GSocketListener) l = g_socket_listener_new ();
+  guint16 port = g_socket_listener_add_any_inet_port (l, NULL, NULL);
+  g_socket_listener_close (l);
+  g_autofree char *billing = g_strdup_printf ("Billing=http://127.0.0.1:%u/", port);
+  const char *args[] = { "Eula=accept", billing, "ApiKey=x", "BaseModelLocale=en-US", NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "cannot reach the model hub"));
+  tr_run_free (r);
+
+  const char *bad_url[] = { "Eula=accept", "Billing=ftp:/x", "ApiKey=x", NULL };
+  r = tr_run_container (bad_url);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "not an http"));
+  tr_run_free (r);
+}
+
+/* ---- interrupted and corrupt downloads ---- */
+
+static guint64
+staged_bytes (const char *models, const char *id)
+{
+  g_autofree char *hidden = g_strconcat (".download-", id, NULL);
+  guint64 total = 0;
+  for (const char *const *f = big; *f; f++) {
+    g_autofree char *base = g_path_get_basename (*f);
+    g_autofree char *path = g_build_filename (models, hidden, "data", base, NULL);
+    struct stat st;
+    if (stat (path, &st) == 0)
+      total += st.st_size;
+  }
+  return total;
+}
+
+/* Wait until the download of @id has some bytes staged, then return. */
+static void
+wait_for_partial (const char *models, const char *id)
+{
+  for (int i = 0; i < 400 && staged_bytes (models, id) < 20000; i++)
+    g_usleep (10000);
+  g_assert_cmpuint (staged_bytes (models, id), >=, 20000);
+}
+
+static void
+test_resume_after_kill (void)
+{
+  g_autofree char *hub_dir = tr_tmpdir (), *models = tr_tmpdir ();
+  g_autofree char *id = tr_make_model (hub_dir, "base", "en-US", NULL, PIPE, NULL, big);
+  const char *hub_args[] = { "--rate", "400000", NULL };
+  TrHub *hub = tr_hub_start (hub_dir, hub_args);
+  g_autofree char *billing = g_strconcat ("Billing=", hub->url, NULL);
+  g_autofree char *models_arg = g_strconcat ("ModelsDir=", models, NULL);
+  g_autofree char *model = g_strconcat ("ModelId=", id, NULL);
+  g_autofree char *err = g_build_filename (models, ".stderr", NULL);
+  const char *args[] = { "Eula=accept", billing, "ApiKey=any", models_arg, model,
+    "--print-pipeline", NULL };
+
+  GSubprocess *p = tr_spawn_container (args, err);
+  wait_for_partial (models, id);
+  g_subprocess_force_exit (p);  /* kill -9 in the middle of the download */
+  g_subprocess_wait (p, NULL, NULL);
+  g_object_unref (p);
+  guint64 staged = staged_bytes (models, id);
+  g_assert_false (installed (models, id));
+  g_assert_cmpuint (visible_entries (models), ==, 0);
+
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->err, "resumed"));
+  g_assert_true (installed (models, id));
+  g_autofree char *log = tr_hub_log (hub);
+  /* the second run asked for the rest only */
+  g_autofree char *range = g_strdup_printf ("range=bytes=");
+  const char *at = strstr (log, range);
+  g_assert_nonnull (at);
+  guint64 from = g_ascii_strtoull (at + strlen (range), NULL, 10);
+  g_assert_cmpuint (from, >, 0);
+  g_assert_cmpuint (from, <=, staged);
+  tr_run_free (r);
+  tr_hub_free (hub);
+  tr_tmpdir_free (g_steal_pointer (&hub_dir));
+  tr_tmpdir_free (g_steal_pointer (&models));
+}
+
+static void
+test_resume_after_dropped_connection (void)
+{
+  g_autofree char *hub_dir = tr_tmpdir (), *models = tr_tmpdir ();
+  g_autofree char *id = tr_make_model (hub_dir, "base", "en-US", NULL, PIPE, NULL, big);
+  const char *slow[] = { "--rate", "400000", NULL };
+  TrHub *hub = tr_hub_start (hub_dir, slow);
+  g_autofree char *billing = g_strconcat ("Billing=", hub->url, NULL);
+  g_autofree char *models_arg = g_strconcat ("ModelsDir=", models, NULL);
+  g_autofree char *model = g_strconcat ("ModelId=", id, NULL);
+  g_autofree char *err = g_build_filename (models, ".stderr", NULL);
+  const char *args[] = { "Eula=accept", billing, "ApiKey=any", models_arg, model,
+    "--print-pipeline", NULL };
+
+  GSubprocess *p = tr_spawn_container (args, err);
+  wait_for_partial (models, id);
+  tr_hub_kill (hub);            /* the connection drops mid-file */
+  g_subprocess_wait (p, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 1);
+  g_object_unref (p);
+  g_autofree char *msg = NULL;
+  g_assert_true (g_file_get_contents (err, &msg, NULL, NULL));
+  g_assert_nonnull (strstr (msg, "run again to resume"));
+  g_assert_false (installed (models, id));
+  g_assert_cmpuint (visible_entries (models), ==, 0);
+  tr_hub_free (hub);
+
+  hub = tr_hub_start (hub_dir, NULL);   /* back, on another port */
+  g_autofree char *billing2 = g_strconcat ("Billing=", hub->url, NULL);
+  const char *again[] = { "Eula=accept", billing2, "ApiKey=any", models_arg, model,
+    "--print-pipeline", NULL };
+  TrRun *r = tr_run_container (again);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->err, "resumed"));
+  g_assert_true (installed (models, id));
+  tr_run_free (r);
+  tr_hub_free (hub);
+  tr_tmpdir_free (g_steal_pointer (&hub_dir));
+  tr_tmpdir_free (g_steal_pointer (&models));
+}
+
+static void
+test_corrupt_file (Fixture *f, gconstpointer data)
+{
+  /* flip one byte of a file on the hub: same size, wrong content */
+  g_autofree char *path = g_build_filename (f->hub_dir, f->base_new, "data",
+      "fsdd_george_3_0.wav", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  bytes[len / 2] ^= 0x55;
+  g_chmod (path, 0644);
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+
+  g_autofree char *model = g_strconcat ("ModelId=", f->base_new, NULL);
+  const char *args[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, model, NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "corrupt"));
+  g_assert_nonnull (strstr (r->err, "fsdd_george_3_0.wav"));
+  g_assert_false (installed (f->models, f->base_new));
+  g_assert_cmpuint (visible_entries (f->models), ==, 0);
+  tr_run_free (r);
+}
+
+/* ---- licenses ---- */
+
+static TrRun *
+disconnected_run (Fixture *f, const char *model_id, gboolean with_license)
+{
+  g_autofree char *model = g_strconcat ("ModelId=", model_id, NULL);
+  g_autofree char *lic = g_strconcat ("Mounts:License=", f->license, NULL);
+  g_autofree char *out = g_strconcat ("Mounts:Output=", f->output, NULL);
+  const char *args[] = { "Eula=accept", f->models_arg, model, out, "--print-pipeline",
+    with_license ? lic : NULL, NULL };
+  return tr_run_container (args);
+}
+
+static void
+fetch_license (Fixture *f, const char *model_id)
+{
+  g_autofree char *model = g_strconcat ("ModelId=", model_id, NULL);
+  g_autofree char *lic = g_strconcat ("Mounts:License=", f->license, NULL);
+  const char *args[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, model,
+    "DownloadLicense=True", lic, NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->err, "license valid until"));
+  tr_run_free (r);
+}
+
+static void
+test_license (Fixture *f, gconstpointer data)
+{
+  fetch_license (f, f->base_new);
+  g_assert_true (installed (f->models, f->base_new));
+
+  /* without Billing a hub model needs the license ... */
+  TrRun *r = disconnected_run (f, f->base_new, FALSE);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "Mounts:License"));
+  tr_run_free (r);
+  /* ... and runs with it */
+  r = disconnected_run (f, f->base_new, TRUE);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->err, "disconnected mode: license valid until"));
+  tr_run_free (r);
+
+  /* tampered: push the expiry date in the signed payload one year further */
+  g_autofree char *path = g_build_filename (f->license, "license.json", NULL);
+  g_autofree char *doc = NULL;
+  g_assert_true (g_file_get_contents (path, &doc, NULL, NULL));
+  char *exp = strstr (doc, "expires\\\":\\\"");
+  g_assert_nonnull (exp);
+  exp += strlen ("expires\\\":\\\"") + 3;       /* last digit of the year */
+  *exp = *exp == '9' ? '0' : *exp + 1;
+  g_autofree char *tampered = g_strdup (doc);
+  *exp = *exp == '0' ? '9' : *exp - 1;
+  g_autofree char *original = g_strdup (doc);
+  g_assert_true (g_file_set_contents (path, tampered, -1, NULL));
+  r = disconnected_run (f, f->base_new, TRUE);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "signature does not match"));
+  tr_run_free (r);
+
+  /* expired: signed with the hub's own key, but dated in the past */
+  g_autofree char *keyfile = g_build_filename (f->hub_dir, ".hub-key", NULL);
+  guint8 priv[STT_LICENSE_KEY_SIZE], pub[STT_LICENSE_KEY_SIZE];
+  g_autoptr (GError) error = NULL;
+  g_assert_true (stt_license_key_load_or_create (keyfile, priv, pub, &error));
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) past = g_date_time_add_seconds (now, -60);
+  g_autofree char *expired = stt_license_issue (priv, pub, "test", past);
+  g_assert_true (g_file_set_contents (path, expired, -1, NULL));
+  r = disconnected_run (f, f->base_new, TRUE);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "expired"));
+  tr_run_free (r);
+
+  /* signed by another key */
+  g_autofree char *other_key = g_build_filename (f->license, ".other-key", NULL);
+  guint8 opriv[STT_LICENSE_KEY_SIZE], opub[STT_LICENSE_KEY_SIZE];
+  g_assert_true (stt_license_key_load_or_create (other_key, opriv, opub, &error));
+  g_autoptr (GDateTime) later = g_date_time_add_days (now, 30);
+  g_autofree char *forged = stt_license_issue (opriv, opub, "test", later);
+  g_assert_true (g_file_set_contents (path, forged, -1, NULL));
+  r = disconnected_run (f, f->base_new, TRUE);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "signature does not match"));
+  tr_run_free (r);
+
+  /* the untouched original still works */
+  g_assert_true (g_file_set_contents (path, original, -1, NULL));
+  r = disconnected_run (f, f->base_new, TRUE);
+  g_assert_cmpint (r->status, ==, 0);
+  tr_run_free (r);
+}
+
+static void
+test_license_needs_hub_key (Fixture *f, gconstpointer data)
+{
+  /* a hub started without --license-key issues none, and says so */
+  g_autofree char *model = g_strconcat ("ModelId=", f->base_old, NULL);
+  g_autofree char *lic = g_strconcat ("Mounts:License=", f->license, NULL);
+  TrHub *plain = tr_hub_start (f->hub_dir, NULL);
+  g_autofree char *billing = g_strconcat ("Billing=", plain->url, NULL);
+  const char *args[] = { "Eula=accept", billing, "ApiKey=x", f->models_arg,
+    "DownloadLicense=True", lic, NULL };
+  TrRun *r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "does not issue licenses"));
+  tr_run_free (r);
+  tr_hub_free (plain);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/container/eula-refused", test_eula_refused);
+  g_test_add_func ("/container/bad-settings", test_bad_settings);
+  g_test_add_func ("/container/local-mode", test_local_mode);
+  g_test_add_func ("/container/unreachable-hub", test_unreachable);
+#define ADD(path, fn) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/container/list-base", test_list_base);
+  ADD ("/container/list-display", test_list_display);
+  ADD ("/container/download-by-id", test_download_by_id);
+  ADD ("/container/download-by-locale", test_download_by_locale);
+  ADD ("/container/priority", test_priority);
+  ADD ("/container/wrong-api-key", test_wrong_key);
+  ADD ("/container/corrupt-file", test_corrupt_file);
+  ADD ("/container/license", test_license);
+  ADD ("/container/license-hub-without-key", test_license_needs_hub_key);
+  g_test_add_func ("/container/resume-after-kill", test_resume_after_kill);
+  g_test_add_func ("/container/resume-after-dropped-connection",
+      test_resume_after_dropped_connection);
+  return g_test_run ();
+}
