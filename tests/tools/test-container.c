@@ -398,87 +398,109 @@ wait_for_partial (const char *models, const char *id)
   g_assert_cmpuint (staged_bytes (models, id), >=, 20000);
 }
 
+/* A hub serving one ~500 KB model at 400 KB/s, and a container downloading it, stopped once
+ * some bytes are staged. */
+typedef struct {
+  char *hub_dir, *models, *id, *billing, *models_arg, *model, *err;
+  TrHub *hub;
+  GSubprocess *proc;
+} Resume;
+
+static const char *const *
+resume_args (Resume *r, const char *args[7])
+{
+  g_free (r->billing);
+  r->billing = g_strconcat ("Billing=", r->hub->url, NULL);
+  const char *a[] = { "Eula=accept", r->billing, "ApiKey=any", r->models_arg, r->model,
+    "--print-pipeline", NULL };
+  memcpy (args, a, sizeof a);
+  return args;
+}
+
+static void
+resume_start (Resume *r)
+{
+  r->hub_dir = tr_tmpdir ();
+  r->models = tr_tmpdir ();
+  r->id = tr_make_model (r->hub_dir, "base", "en-US", NULL, PIPE, NULL, big);
+  const char *slow[] = { "--rate", "400000", NULL };
+  r->hub = tr_hub_start (r->hub_dir, slow);
+  r->models_arg = g_strconcat ("ModelsDir=", r->models, NULL);
+  r->model = g_strconcat ("ModelId=", r->id, NULL);
+  r->err = g_build_filename (r->models, ".stderr", NULL);
+  const char *args[7];
+  r->proc = tr_spawn_container (resume_args (r, args), r->err);
+  wait_for_partial (r->models, r->id);
+}
+
+/* The next run resumes the download and installs a verified model. */
+static void
+resume_finish (Resume *r)
+{
+  const char *args[7];
+  TrRun *run = tr_run_container (resume_args (r, args));
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "resumed"));
+  g_assert_true (installed (r->models, r->id));
+  tr_run_free (run);
+}
+
+static void
+resume_free (Resume *r)
+{
+  g_clear_object (&r->proc);
+  tr_hub_free (r->hub);
+  tr_tmpdir_free (r->hub_dir);
+  tr_tmpdir_free (r->models);
+  g_free (r->id);
+  g_free (r->billing);
+  g_free (r->models_arg);
+  g_free (r->model);
+  g_free (r->err);
+}
+
 static void
 test_resume_after_kill (void)
 {
-  g_autofree char *hub_dir = tr_tmpdir (), *models = tr_tmpdir ();
-  g_autofree char *id = tr_make_model (hub_dir, "base", "en-US", NULL, PIPE, NULL, big);
-  const char *hub_args[] = { "--rate", "400000", NULL };
-  TrHub *hub = tr_hub_start (hub_dir, hub_args);
-  g_autofree char *billing = g_strconcat ("Billing=", hub->url, NULL);
-  g_autofree char *models_arg = g_strconcat ("ModelsDir=", models, NULL);
-  g_autofree char *model = g_strconcat ("ModelId=", id, NULL);
-  g_autofree char *err = g_build_filename (models, ".stderr", NULL);
-  const char *args[] = { "Eula=accept", billing, "ApiKey=any", models_arg, model,
-    "--print-pipeline", NULL };
+  Resume r = { NULL };
+  resume_start (&r);
+  g_subprocess_force_exit (r.proc);     /* kill -9 in the middle of the download */
+  g_subprocess_wait (r.proc, NULL, NULL);
+  guint64 staged = staged_bytes (r.models, r.id);
+  g_assert_false (installed (r.models, r.id));
+  g_assert_cmpuint (visible_entries (r.models), ==, 0);
 
-  GSubprocess *p = tr_spawn_container (args, err);
-  wait_for_partial (models, id);
-  g_subprocess_force_exit (p);  /* kill -9 in the middle of the download */
-  g_subprocess_wait (p, NULL, NULL);
-  g_object_unref (p);
-  guint64 staged = staged_bytes (models, id);
-  g_assert_false (installed (models, id));
-  g_assert_cmpuint (visible_entries (models), ==, 0);
-
-  TrRun *r = tr_run_container (args);
-  g_assert_cmpint (r->status, ==, 0);
-  g_assert_nonnull (strstr (r->err, "resumed"));
-  g_assert_true (installed (models, id));
-  g_autofree char *log = tr_hub_log (hub);
+  g_autofree char *log_before = tr_hub_log (r.hub);
+  g_assert_null (strstr (log_before, "range="));
+  resume_finish (&r);
+  g_autofree char *log = tr_hub_log (r.hub);
   /* the second run asked for the rest only */
-  g_autofree char *range = g_strdup_printf ("range=bytes=");
-  const char *at = strstr (log, range);
+  const char *at = strstr (log, "range=bytes=");
   g_assert_nonnull (at);
-  guint64 from = g_ascii_strtoull (at + strlen (range), NULL, 10);
+  guint64 from = g_ascii_strtoull (at + strlen ("range=bytes="), NULL, 10);
   g_assert_cmpuint (from, >, 0);
   g_assert_cmpuint (from, <=, staged);
-  tr_run_free (r);
-  tr_hub_free (hub);
-  tr_tmpdir_free (g_steal_pointer (&hub_dir));
-  tr_tmpdir_free (g_steal_pointer (&models));
+  resume_free (&r);
 }
 
 static void
 test_resume_after_dropped_connection (void)
 {
-  g_autofree char *hub_dir = tr_tmpdir (), *models = tr_tmpdir ();
-  g_autofree char *id = tr_make_model (hub_dir, "base", "en-US", NULL, PIPE, NULL, big);
-  const char *slow[] = { "--rate", "400000", NULL };
-  TrHub *hub = tr_hub_start (hub_dir, slow);
-  g_autofree char *billing = g_strconcat ("Billing=", hub->url, NULL);
-  g_autofree char *models_arg = g_strconcat ("ModelsDir=", models, NULL);
-  g_autofree char *model = g_strconcat ("ModelId=", id, NULL);
-  g_autofree char *err = g_build_filename (models, ".stderr", NULL);
-  const char *args[] = { "Eula=accept", billing, "ApiKey=any", models_arg, model,
-    "--print-pipeline", NULL };
-
-  GSubprocess *p = tr_spawn_container (args, err);
-  wait_for_partial (models, id);
-  tr_hub_kill (hub);            /* the connection drops mid-file */
-  g_subprocess_wait (p, NULL, NULL);
-  g_assert_true (g_subprocess_get_if_exited (p));
-  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 1);
-  g_object_unref (p);
+  Resume r = { NULL };
+  resume_start (&r);
+  tr_hub_kill (r.hub);          /* the connection drops mid-file */
+  g_subprocess_wait (r.proc, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (r.proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (r.proc), ==, 1);
   g_autofree char *msg = NULL;
-  g_assert_true (g_file_get_contents (err, &msg, NULL, NULL));
+  g_assert_true (g_file_get_contents (r.err, &msg, NULL, NULL));
   g_assert_nonnull (strstr (msg, "run again to resume"));
-  g_assert_false (installed (models, id));
-  g_assert_cmpuint (visible_entries (models), ==, 0);
-  tr_hub_free (hub);
-
-  hub = tr_hub_start (hub_dir, NULL);   /* back, on another port */
-  g_autofree char *billing2 = g_strconcat ("Billing=", hub->url, NULL);
-  const char *again[] = { "Eula=accept", billing2, "ApiKey=any", models_arg, model,
-    "--print-pipeline", NULL };
-  TrRun *r = tr_run_container (again);
-  g_assert_cmpint (r->status, ==, 0);
-  g_assert_nonnull (strstr (r->err, "resumed"));
-  g_assert_true (installed (models, id));
-  tr_run_free (r);
-  tr_hub_free (hub);
-  tr_tmpdir_free (g_steal_pointer (&hub_dir));
-  tr_tmpdir_free (g_steal_pointer (&models));
+  g_assert_false (installed (r.models, r.id));
+  g_assert_cmpuint (visible_entries (r.models), ==, 0);
+  tr_hub_free (r.hub);
+  r.hub = tr_hub_start (r.hub_dir, NULL);       /* back, on another port */
+  resume_finish (&r);
+  resume_free (&r);
 }
 
 static void

@@ -198,23 +198,6 @@ prepare_staging (const char *staging, GBytes *manifest_bytes, GError **error)
       G_FILE_SET_CONTENTS_DURABLE, 0644, error);
 }
 
-static JsonObject *
-parse_manifest (GBytes *bytes, const char *id, const char *hub, GError **error)
-{
-  g_autoptr (JsonParser) p = json_parser_new ();
-  g_autoptr (GError) local = NULL;
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  if (!json_parser_load_from_data (p, data, len, &local) || !json_parser_get_root (p)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p))) {
-    g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_PROTOCOL,
-        "the manifest of model %s from %s is not a JSON object%s%s", id, hub,
-        local ? ": " : "", local ? local->message : "");
-    return NULL;
-  }
-  return json_object_ref (json_node_get_object (json_parser_get_root (p)));
-}
-
 char *
 stt_download_model (SttHubClient *hub, const char *models_dir, const char *id,
     gboolean show_progress, GError **error)
@@ -234,7 +217,7 @@ stt_download_model (SttHubClient *hub, const char *models_dir, const char *id,
   if (!mbytes)
     return NULL;
   const char *url = stt_hub_client_get_url (hub);
-  g_autoptr (JsonObject) manifest = parse_manifest (mbytes, id, url, error);
+  g_autoptr (JsonObject) manifest = stt_hub_client_parse_object (hub, mbytes, mpath, error);
   if (!manifest)
     return NULL;
   JsonArray *files = manifest_files (manifest, id, url, error);

@@ -140,11 +140,9 @@ stt_hub_client_get (SttHubClient *hub, const char *path, GError **error)
 }
 
 JsonObject *
-stt_hub_client_get_json (SttHubClient *hub, const char *path, GError **error)
+stt_hub_client_parse_object (SttHubClient *hub, GBytes *body, const char *what,
+    GError **error)
 {
-  g_autoptr (GBytes) body = stt_hub_client_get (hub, path, error);
-  if (!body)
-    return NULL;
   g_autoptr (JsonParser) p = json_parser_new ();
   g_autoptr (GError) local = NULL;
   gsize len;
@@ -153,11 +151,18 @@ stt_hub_client_get_json (SttHubClient *hub, const char *path, GError **error)
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p))) {
     g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_PROTOCOL,
         "the model hub at %s answered %s with something that is not a JSON object%s%s: is "
-        "Billing the URL of an stt-hub?", hub->base, path, local ? ": " : "",
+        "Billing the URL of an stt-hub?", hub->base, what, local ? ": " : "",
         local ? local->message : "");
     return NULL;
   }
   return json_object_ref (json_node_get_object (json_parser_get_root (p)));
+}
+
+JsonObject *
+stt_hub_client_get_json (SttHubClient *hub, const char *path, GError **error)
+{
+  g_autoptr (GBytes) body = stt_hub_client_get (hub, path, error);
+  return body ? stt_hub_client_parse_object (hub, body, path, error) : NULL;
 }
 
 /* Copy the response stream after the first @offset bytes into @fd. */

@@ -34,6 +34,10 @@ GBytes *stt_hub_client_get (SttHubClient *hub, const char *path, GError **error)
 /* Same, parsed as a JSON object (new reference). */
 JsonObject *stt_hub_client_get_json (SttHubClient *hub, const char *path, GError **error);
 
+/* Parse @body (what the hub sent for @what) as a JSON object (new reference). */
+JsonObject *stt_hub_client_parse_object (SttHubClient *hub, GBytes *body, const char *what,
+    GError **error);
+
 /* Called while a file downloads: bytes of the file on disk so far, and its full size. */
 typedef void (*SttHubProgressFunc) (const char *name, guint64 done, guint64 total,
     gpointer user_data);

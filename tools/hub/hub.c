@@ -45,6 +45,27 @@ reply_json (SoupServerMessage *msg, guint status, JsonNode *node)
   log_request (msg, status);
 }
 
+/* Reply a JSON object of string members: name, value, ..., NULL. */
+static void
+reply_strings (SoupServerMessage *msg, guint status, const char *name, ...) G_GNUC_NULL_TERMINATED;
+
+static void
+reply_strings (SoupServerMessage *msg, guint status, const char *name, ...)
+{
+  va_list args;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  va_start (args, name);
+  for (const char *n = name; n; n = va_arg (args, const char *)) {
+    json_builder_set_member_name (b, n);
+    json_builder_add_string_value (b, va_arg (args, const char *));
+  }
+  va_end (args);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  reply_json (msg, status, root);
+}
+
 static void
 reply_error (SoupServerMessage *msg, guint status, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
@@ -55,13 +76,7 @@ reply_error (SoupServerMessage *msg, guint status, const char *format, ...)
   va_start (args, format);
   g_autofree char *text = g_strdup_vprintf (format, args);
   va_end (args);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error");
-  json_builder_add_string_value (b, text);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  reply_json (msg, status, root);
+  reply_strings (msg, status, "error", text, NULL);
 }
 
 /* Constant-time comparison, so response times do not reveal how much of a key matched. */
@@ -341,17 +356,8 @@ send_public_key (SttHub *hub, SoupServerMessage *msg)
 {
   g_autofree char *key = stt_license_key_to_string (hub->pub);
   g_autofree char *key_id = stt_license_key_id (hub->pub);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "algorithm");
-  json_builder_add_string_value (b, "ed25519");
-  json_builder_set_member_name (b, "public_key");
-  json_builder_add_string_value (b, key);
-  json_builder_set_member_name (b, "key_id");
-  json_builder_add_string_value (b, key_id);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  reply_json (msg, SOUP_STATUS_OK, root);
+  reply_strings (msg, SOUP_STATUS_OK, "algorithm", "ed25519", "public_key", key, "key_id",
+      key_id, NULL);
 }
 
 static void
