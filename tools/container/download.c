@@ -81,8 +81,9 @@ draw_progress (const char *name, guint64 done, guint64 total, gpointer data)
 
 /* The manifest's files, checked to be safe to write: an array of objects with name, size and
  * sha256. */
-static JsonArray *
-manifest_files (JsonObject *manifest, const char *id, const char *hub, GError **error)
+JsonArray *
+stt_download_manifest_files (JsonObject *manifest, const char *id, const char *hub,
+    GError **error)
 {
   JsonArray *files = json_object_has_member (manifest, "files")
       && JSON_NODE_HOLDS_ARRAY (json_object_get_member (manifest, "files"))
@@ -99,7 +100,9 @@ manifest_files (JsonObject *manifest, const char *id, const char *hub, GError **
     JsonObject *f = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
     const char *name = f ? json_object_get_string_member_with_default (f, "name", NULL) : NULL;
     const char *sha = f ? json_object_get_string_member_with_default (f, "sha256", NULL) : NULL;
-    gint64 size = f ? json_object_get_int_member_with_default (f, "size", -1) : -1;
+    JsonNode *sn = f ? json_object_get_member (f, "size") : NULL;
+    gint64 size = sn && JSON_NODE_HOLDS_VALUE (sn) && json_node_get_value_type (sn) == G_TYPE_INT64
+        ? json_node_get_int (sn) : -1;
     if (!stt_download_name_is_safe (name) || !sha || strlen (sha) != 64 || size < 0) {
       g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_PROTOCOL,
           "the manifest of model %s from %s lists an unusable file (entry %u, name \"%s\"): "
@@ -220,7 +223,7 @@ stt_download_model (SttHubClient *hub, const char *models_dir, const char *id,
   g_autoptr (JsonObject) manifest = stt_hub_client_parse_object (hub, mbytes, mpath, error);
   if (!manifest)
     return NULL;
-  JsonArray *files = manifest_files (manifest, id, url, error);
+  JsonArray *files = stt_download_manifest_files (manifest, id, url, error);
   if (!files)
     return NULL;
 

@@ -26,4 +26,10 @@ char *stt_download_model (SttHubClient *hub, const char *models_dir, const char 
  * no hidden components, no backslash). */
 gboolean stt_download_name_is_safe (const char *name);
 
+/* The "files" array of a manifest the hub sent for model @id, checked: the manifest's id is
+ * @id and every entry has a safe name, a size and a 64-digit sha256. NULL with an error naming
+ * the bad entry. (@hub_url only names the source in messages.) */
+JsonArray *stt_download_manifest_files (JsonObject *manifest, const char *id,
+    const char *hub_url, GError **error);
+
 G_END_DECLS

@@ -183,6 +183,12 @@ stt_usage_read (const char *path, guint *n_skipped, GError **error)
   gsize len = 0;
   if (!g_file_get_contents (path, &text, &len, error))
     return NULL;
+  return stt_usage_parse (text, len, n_skipped);
+}
+
+GPtrArray *
+stt_usage_parse (const char *text, gsize len, guint *n_skipped)
+{
   GPtrArray *records = g_ptr_array_new_with_free_func (record_free);
   guint skipped = 0;
   const char *p = text, *end = text + len;

@@ -38,5 +38,7 @@ typedef struct {
 /* Every intact record of file @path, in order (a GPtrArray of SttUsageRecord, freeing its
  * elements). @n_skipped (may be NULL) receives the number of torn or altered lines skipped. */
 GPtrArray *stt_usage_read (const char *path, guint *n_skipped, GError **error);
+/* The same for the file's bytes @text (@length bytes, need not be NUL-terminated). */
+GPtrArray *stt_usage_parse (const char *text, gsize length, guint *n_skipped);
 
 G_END_DECLS
