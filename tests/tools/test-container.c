@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "config.h"
 #include "testutil.h"
 #include "toolrun.h"
 #include "license.h"
+#include "usage.h"
 
 #define PIPE "sttfeatures ! sttacoustic ! sttdecoder"
 #define KEY "test-key-7d1c"
@@ -637,6 +639,87 @@ test_license_needs_hub_key (Fixture *f, gconstpointer data)
   tr_hub_free (plain);
 }
 
+/* ---- serving ---- */
+
+static char *
+http (guint port, const char *method, const char *path, GBytes *body, guint *status)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
+  if (body)
+    soup_message_set_request_body_from_bytes (msg, "audio/wav", body);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) reply = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+}
+
+/* Local mode serves: /ready answers, a REST request leaves a usage record before its result.
+ * Skipped when this build has no service (tools/service not merged yet). */
+static void
+test_serve (void)
+{
+  g_autofree char *models = tr_tmpdir (), *output = tr_tmpdir ();
+  /* the service's own tests use identity as the recognizer; the real one needs the plugins */
+  g_autofree char *id = tr_make_model (models, "base", "en-US", STT_DEFAULT_MODEL_ID, "identity",
+      NULL, small_a);
+  g_autofree char *models_arg = g_strconcat ("ModelsDir=", models, NULL);
+  g_autofree char *out_arg = g_strconcat ("Mounts:Output=", output, NULL);
+  g_autofree char *err = g_build_filename (output, "stderr", NULL);
+  const char *args[] = { "Eula=accept", models_arg, out_arg, "Port=0", NULL };
+  GSubprocess *p = tr_spawn_container (args, err);
+  g_autofree char *log = NULL;
+  const char *at = NULL;
+  for (int i = 0; i < 1000 && !at; i++) {
+    g_usleep (10000);
+    g_clear_pointer (&log, g_free);
+    g_file_get_contents (err, &log, NULL, NULL);
+    at = log ? strstr (log, " on port ") : NULL;
+    if (!at && g_subprocess_get_identifier (p) == NULL)
+      break;                    /* exited */
+  }
+  if (!at) {
+    g_subprocess_wait (p, NULL, NULL);
+    g_assert_nonnull (strstr (log, "serving is unavailable"));
+    g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 3);
+    g_object_unref (p);
+    g_test_skip ("this build has no service (tools/service)");
+    tr_tmpdir_free (g_steal_pointer (&models));
+    tr_tmpdir_free (g_steal_pointer (&output));
+    return;
+  }
+  guint port = g_ascii_strtoull (at + strlen (" on port "), NULL, 10), status = 0;
+  g_autofree char *ready = http (port, "GET", "/ready", NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_autofree char *wav = stt_test_data_path ("dev/fsdd_digits/fsdd_george_2_0.wav");
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (wav, &data, &len, NULL));
+  g_autoptr (GBytes) body = g_bytes_new_take (g_steal_pointer (&data), len);
+  g_autofree char *reply = http (port, "POST",
+      "/speech/recognition/conversation/cognitiveservices/v1?language=en-US", body, &status);
+  g_assert_cmpuint (status, ==, 200);
+  /* the record was on disk before the reply came */
+  g_autofree char *usage = g_build_filename (output, STT_USAGE_FILE_NAME, NULL);
+  guint skipped = 9;
+  g_autoptr (GPtrArray) recs = stt_usage_read (usage, &skipped, NULL);
+  g_assert_nonnull (recs);
+  g_assert_cmpuint (recs->len, ==, 1);
+  g_assert_cmpuint (skipped, ==, 0);
+  SttUsageRecord *r = g_ptr_array_index (recs, 0);
+  g_assert_cmpstr (r->model_id, ==, STT_DEFAULT_MODEL_ID);
+  g_assert_nonnull (strstr (r->endpoint, "/speech/recognition/conversation"));
+  g_subprocess_send_signal (p, SIGTERM);
+  g_subprocess_wait (p, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+  g_object_unref (p);
+  tr_tmpdir_free (g_steal_pointer (&models));
+  tr_tmpdir_free (g_steal_pointer (&output));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -645,6 +728,7 @@ main (int argc, char **argv)
   g_test_add_func ("/container/bad-settings", test_bad_settings);
   g_test_add_func ("/container/local-mode", test_local_mode);
   g_test_add_func ("/container/unreachable-hub", test_unreachable);
+  g_test_add_func ("/container/serve", test_serve);
 #define ADD(path, fn) \
   g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/container/list-base", test_list_base);

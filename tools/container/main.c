@@ -273,7 +273,7 @@ static gboolean
 quit_on_signal (gpointer loop)
 {
   g_main_loop_quit (loop);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;     /* both handlers are removed after the loop */
 }
 #endif
 
