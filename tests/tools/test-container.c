@@ -249,6 +249,17 @@ test_download_by_id (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count (log_after, "/files/"), ==, count (log_before, "/files/"));
   tr_run_free (r);
 
+  /* a custom model brings its base model along */
+  g_autofree char *custom = tr_make_custom_model (f->hub_dir, "en-US", f->base_old, PIPE, small_c);
+  g_autofree char *custom_arg = g_strconcat ("ModelId=", custom, NULL);
+  const char *with_base[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, custom_arg,
+    "--print-pipeline", NULL };
+  r = tr_run_container (with_base);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_true (installed (f->models, custom));
+  g_assert_true (installed (f->models, f->base_old));
+  tr_run_free (r);
+
   /* a model id the hub does not have */
   const char *missing[] = { "Eula=accept", f->billing, f->apikey, f->models_arg,
     "ModelId=11111111-2222-4333-8444-555555555555", NULL };
@@ -400,7 +411,7 @@ wait_for_partial (const char *models, const char *id)
   g_assert_cmpuint (staged_bytes (models, id), >=, 20000);
 }
 
-/* A hub serving one ~500 KB model at 400 KB/s, and a container downloading it, stopped once
+/* A hub serving one ~500 KB model at 250 KB/s, and a container downloading it, stopped once
  * some bytes are staged. */
 typedef struct {
   char *hub_dir, *models, *id, *billing, *models_arg, *model, *err;
@@ -425,7 +436,7 @@ resume_start (Resume *r)
   r->hub_dir = tr_tmpdir ();
   r->models = tr_tmpdir ();
   r->id = tr_make_model (r->hub_dir, "base", "en-US", NULL, PIPE, NULL, big);
-  const char *slow[] = { "--rate", "400000", NULL };
+  const char *slow[] = { "--rate", "250000", NULL };
   r->hub = tr_hub_start (r->hub_dir, slow);
   r->models_arg = g_strconcat ("ModelsDir=", r->models, NULL);
   r->model = g_strconcat ("ModelId=", r->id, NULL);
@@ -502,6 +513,26 @@ test_resume_after_dropped_connection (void)
   tr_hub_free (r.hub);
   r.hub = tr_hub_start (r.hub_dir, NULL);       /* back, on another port */
   resume_finish (&r);
+  resume_free (&r);
+}
+
+/* Two containers on one models folder (replicas on a shared volume) download a model once. */
+static void
+test_concurrent_download (void)
+{
+  Resume r = { NULL };
+  resume_start (&r);            /* the first is downloading */
+  const char *args[7];
+  TrRun *second = tr_run_container (resume_args (&r, args));
+  g_assert_cmpint (second->status, ==, 0);
+  g_assert_nonnull (strstr (second->err, "another process is downloading"));
+  g_assert_null (strstr (second->err, "(base, en-US"));   /* it fetched nothing */
+  tr_run_free (second);
+  g_subprocess_wait (r.proc, NULL, NULL);
+  g_assert_cmpint (g_subprocess_get_exit_status (r.proc), ==, 0);
+  g_assert_true (installed (r.models, r.id));
+  g_autofree char *log = tr_hub_log (r.hub);
+  g_assert_cmpuint (count (log, "/files/"), ==, g_strv_length ((char **) big));
   resume_free (&r);
 }
 
@@ -743,5 +774,6 @@ main (int argc, char **argv)
   g_test_add_func ("/container/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/container/resume-after-dropped-connection",
       test_resume_after_dropped_connection);
+  g_test_add_func ("/container/concurrent-download", test_concurrent_download);
   return g_test_run ();
 }

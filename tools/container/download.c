@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <glib/gstdio.h>
 #include <stt/model.h>
 
@@ -201,20 +202,15 @@ prepare_staging (const char *staging, GBytes *manifest_bytes, GError **error)
       G_FILE_SET_CONTENTS_DURABLE, 0644, error);
 }
 
-char *
-stt_download_model (SttHubClient *hub, const char *models_dir, const char *id,
+/* The download itself; the caller holds the model's lock. */
+static char *
+download_locked (SttHubClient *hub, const char *models_dir, const char *id,
     gboolean show_progress, GError **error)
 {
   g_autofree char *final = g_build_filename (models_dir, id, NULL);
   g_autofree char *final_manifest = g_build_filename (final, "manifest.json", NULL);
   if (g_file_test (final_manifest, G_FILE_TEST_IS_REGULAR))
-    return g_steal_pointer (&final);
-
-  if (!g_uuid_string_is_valid (id)) {
-    g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_PROTOCOL,
-        "\"%s\" is not a model id (expected a UUID such as %s)", id, STT_DEFAULT_MODEL_ID);
-    return NULL;
-  }
+    return g_steal_pointer (&final);    /* another process installed it while we waited */
   g_autofree char *mpath = g_strdup_printf ("api/v1/models/%s/manifest", id);
   g_autoptr (GBytes) mbytes = stt_hub_client_get (hub, mpath, error);
   if (!mbytes)
@@ -272,4 +268,40 @@ stt_download_model (SttHubClient *hub, const char *models_dir, const char *id,
   g_printerr ("stt-container: installed model %s in %s (every file sha256-verified)\n", id,
       final);
   return g_steal_pointer (&final);
+}
+
+char *
+stt_download_model (SttHubClient *hub, const char *models_dir, const char *id,
+    gboolean show_progress, GError **error)
+{
+  if (!g_uuid_string_is_valid (id)) {
+    g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_PROTOCOL,
+        "\"%s\" is not a model id (expected a UUID such as %s)", id, STT_DEFAULT_MODEL_ID);
+    return NULL;
+  }
+  if (g_mkdir_with_parents (models_dir, 0755) != 0) {
+    int e = errno;
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot create the models folder %s: %s", models_dir, g_strerror (e));
+    return NULL;
+  }
+  /* Replicas sharing one models volume must not write the same staging folder at once:
+   * the second waits for the first, then finds the model installed. */
+  g_autofree char *lock_name = g_strconcat (".download-", id, ".lock", NULL);
+  g_autofree char *lock_path = g_build_filename (models_dir, lock_name, NULL);
+  int lock = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock < 0) {
+    int e = errno;
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (e),
+        "cannot create the download lock %s: %s", lock_path, g_strerror (e));
+    return NULL;
+  }
+  if (flock (lock, LOCK_EX | LOCK_NB) != 0) {
+    g_printerr ("stt-container: another process is downloading model %s into %s: waiting\n",
+        id, models_dir);
+    flock (lock, LOCK_EX);
+  }
+  char *dir = download_locked (hub, models_dir, id, show_progress, error);
+  close (lock);
+  return dir;
 }

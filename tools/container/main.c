@@ -378,7 +378,7 @@ prepare_and_serve (Run *run, gboolean models_dir_was_in_path)
   const char *id = s->model_id ? s->model_id : STT_DEFAULT_MODEL_ID;
   gboolean license_only = s->download_license && !s->model_id
       && !stt_container_settings_any_display (s);
-  g_autofree char *base_dir = NULL;
+  g_autofree char *base_dir = NULL, *parent_dir = NULL;
   char *dirs[STT_DISPLAY_N] = { NULL };
   g_autoptr (SttModel) base = NULL;
   SttModel *display[STT_DISPLAY_N] = { NULL };
@@ -398,6 +398,10 @@ prepare_and_serve (Run *run, gboolean models_dir_was_in_path)
     }
     if (!base_dir || !(base = open_model (base_dir, &error)))
       goto out;
+    /* a custom model runs on its base model's files too */
+    const char *parent = stt_model_get_base_model (base);
+    if (parent && !(parent_dir = obtain_model (run, parent, "base_model of ModelId", &error)))
+      goto out;
     if (!obtain_display_models (run, stt_model_get_locale (base), dirs, &error))
       goto out;
   }
@@ -409,9 +413,9 @@ prepare_and_serve (Run *run, gboolean models_dir_was_in_path)
     if (dirs[t] && !(display[t] = open_model (dirs[t], &error)))
       goto out;
 
-  const char *all_dirs[STT_DISPLAY_N + 1] = { base_dir };
+  const char *all_dirs[STT_DISPLAY_N + 2] = { base_dir, parent_dir };
   for (int t = 0; t < STT_DISPLAY_N; t++)
-    all_dirs[t + 1] = dirs[t];
+    all_dirs[t + 2] = dirs[t];
   if (!check_disconnected (run, all_dirs, G_N_ELEMENTS (all_dirs), &error))
     goto out;
   if (!(pipeline = stt_pipeline_build (base, display, &error)))
