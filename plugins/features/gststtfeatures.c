@@ -71,6 +71,7 @@ struct _GstSttFeatures {
   SttFeParams *params;          /* loaded on READY -> PAUSED */
   SttFe *fe;
   int rate;                     /* frames per second */
+  gboolean have_caps;           /* the sink pad accepted caps */
   gboolean in_utterance;        /* samples of the current utterance were processed */
   gint64 utt_base;              /* frame index of the utterance's first frame */
   GstClockTime utt_start;       /* PTS of its first sample (NONE if unknown) */
@@ -214,6 +215,13 @@ gst_stt_features_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
     gst_buffer_unref (buf);
     return GST_FLOW_FLUSHING;
   }
+  if (!self->have_caps) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("No audio format was agreed before data."),
+        ("sttfeatures needs caps " "audio/x-raw, format=S16LE, rate=16000, channels=1; put "
+            "audioconvert ! audioresample before it"));
+    gst_buffer_unref (buf);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
   if (self->in_utterance && is_gap (self, buf)) {
     GST_DEBUG_OBJECT (self, "discontinuity at %" GST_TIME_FORMAT,
         GST_TIME_ARGS (GST_BUFFER_PTS (buf)));
@@ -267,7 +275,8 @@ gst_stt_features_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:
       gst_event_unref (event);
-      return self->params && send_caps (self);
+      self->have_caps = self->params && send_caps (self);
+      return self->have_caps;
     case GST_EVENT_EOS:
     case GST_EVENT_GAP:
       if (self->fe)
@@ -358,6 +367,7 @@ gst_stt_features_change_state (GstElement *element, GstStateChange transition)
     self->in_utterance = FALSE;
     self->next_offset = 0;
     self->discont = TRUE;
+    self->have_caps = FALSE;
   }
   GstStateChangeReturn ret =
       GST_ELEMENT_CLASS (gst_stt_features_parent_class)->change_state (element, transition);
