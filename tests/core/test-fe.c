@@ -597,6 +597,7 @@ test_params_errors (void)
   expect_params_error ("-lowerf 7000 -upperf 6800\n", -1, STT_FE_ERROR_PARSE, "lowerf < upperf");
   expect_params_error ("-nfft 500\n", -1, STT_FE_ERROR_UNSUPPORTED, "power of 2");
   expect_params_error ("-nfilt 128\n", -1, STT_FE_ERROR_UNSUPPORTED, "mel filter");
+  expect_params_error ("-frate 10\n", -1, STT_FE_ERROR_UNSUPPORTED, "would skip audio");
 }
 
 int

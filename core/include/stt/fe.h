@@ -69,6 +69,10 @@ SttFeParams *stt_fe_params_new_default (void);
  * STT_FE_ERROR_UNSUPPORTED; options of other stages (e.g. -model, -svspec) are accepted and
  * unknown ones ignored, as the decoder does. The error names the file, line and option. */
 SttFeParams *stt_fe_params_load (const char *path, GError **error);
+/* The same from the text of such a file (@len bytes, or NUL-terminated if @len < 0); @name
+ * stands for the file in error messages. */
+SttFeParams *stt_fe_params_parse (const char *text, gssize len, const char *name,
+    GError **error);
 
 SttFeParams *stt_fe_params_ref (SttFeParams *params);
 void stt_fe_params_unref (SttFeParams *params);
