@@ -5,6 +5,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
 #include <stt/fe.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include "testutil.h"
 
@@ -33,7 +34,7 @@ n_frames (gsize n)
  * stream, with the element's defaults (noise removal on, no VAD selection). */
 static float *
 library_features (const gint16 *samples, const gsize *lengths, guint n_utts, SttFeCmn cmn,
-    gsize *n_out)
+    gboolean remove_noise, gsize *n_out)
 {
   char *path = stt_test_sphinx_feat_params ();
   SttFeParams *p = stt_fe_params_load (path, NULL);
@@ -41,6 +42,7 @@ library_features (const gint16 *samples, const gsize *lengths, guint n_utts, Stt
   SttFe *fe = stt_fe_new (p);
   stt_fe_set_remove_silence (fe, FALSE);
   stt_fe_set_cmn (fe, cmn);
+  stt_fe_set_remove_noise (fe, remove_noise);
   GArray *out = g_array_new (FALSE, FALSE, sizeof (float));
   for (guint u = 0; u < n_utts; u++) {
     stt_fe_process (fe, samples, lengths[u]);
@@ -70,7 +72,7 @@ assert_library (const Pulled *p, const gint16 *s, const gsize *lengths, guint n_
     SttFeCmn cmn)
 {
   gsize n_lib;
-  float *lib = library_features (s, lengths, n_utts, cmn, &n_lib);
+  float *lib = library_features (s, lengths, n_utts, cmn, TRUE, &n_lib);
   fail_unless_equals_uint64 (p->data->len / 39, n_lib);
   fail_unless (memcmp (lib, p->data->data, n_lib * 39 * sizeof (float)) == 0);
   g_free (lib);
@@ -84,6 +86,14 @@ harness_without_caps (const char *props)
   GstHarness *h = gst_harness_new_parse (desc);
   g_free (desc);
   g_free (path);
+  return h;
+}
+
+static GstHarness *
+harness_desc (const char *desc)
+{
+  GstHarness *h = gst_harness_new_parse (desc);
+  gst_harness_set_src_caps_str (h, AUDIO_CAPS);
   return h;
 }
 
@@ -374,7 +384,7 @@ GST_START_TEST (test_file_pipeline)
   fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)));
   gsize n, n_lib;
   gint16 *s = read_recording (&n);
-  float *lib = library_features (s, &n, 1, STT_FE_CMN_LIVE, &n_lib);
+  float *lib = library_features (s, &n, 1, STT_FE_CMN_LIVE, TRUE, &n_lib);
   fail_unless_equals_uint64 (data->len / 39, n_lib);
   fail_unless_equals_uint64 (next, n_lib);
   fail_unless (memcmp (lib, data->data, n_lib * 39 * sizeof (float)) == 0);
@@ -455,6 +465,78 @@ GST_START_TEST (test_missing_model)
 }
 GST_END_TEST;
 
+/* The feat.params of a model: by folder and by id in the model path. The model's file says
+ * -remove_noise no, which must show in the output. */
+GST_START_TEST (test_model)
+{
+  char *params = stt_test_sphinx_feat_params ();
+  char *text;
+  fail_unless (g_file_get_contents (params, &text, NULL, NULL));
+  char *changed = g_strconcat (text, "-remove_noise no\n", NULL);
+  char *models = g_dir_make_tmp ("test-sttfeatures-XXXXXX", NULL);
+  GError *err = NULL;
+  SttModelWriter *w = stt_model_writer_new (models, "base", "en-US", &err);
+  fail_unless (w != NULL);
+  GBytes *bytes = g_bytes_new (changed, strlen (changed));
+  fail_unless (stt_model_writer_add_bytes (w, "feat.params", bytes, &err));
+  g_bytes_unref (bytes);
+  char *id = g_strdup (stt_model_writer_get_id (w));
+  char *dir = stt_model_writer_commit (w, &err);
+  fail_unless (dir != NULL, "%s", err ? err->message : "");
+
+  gsize n;
+  gint16 *s = read_recording (&n);
+  char *old_path = g_strdup (g_getenv ("STT_MODEL_PATH"));
+  g_setenv ("STT_MODEL_PATH", models, TRUE);
+  const char *which[] = {dir, id};
+  for (guint i = 0; i < 2; i++) {
+    char *desc = g_strdup_printf ("sttfeatures model=%s", which[i]);
+    GstHarness *h = harness_desc (desc);
+    Pulled p;
+    pulled_init (&p);
+    push_stream (h, s, n, 4000, 0);
+    fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+    pull_all (h, &p);
+    gboolean rn = TRUE;
+    GstElement *e = gst_harness_find_element (h, "sttfeatures");
+    g_object_get (e, "remove-noise", &rn, NULL);
+    fail_if (rn);                       /* the model's value */
+    gst_object_unref (e);
+    gsize n_lib;
+    float *lib = library_features (s, &n, 1, STT_FE_CMN_LIVE, FALSE, &n_lib);
+    fail_unless_equals_uint64 (pulled_frames (&p), n_lib);
+    fail_unless (memcmp (lib, p.data->data, n_lib * 39 * sizeof (float)) == 0);
+    g_free (lib);
+    lib = library_features (s, &n, 1, STT_FE_CMN_LIVE, TRUE, &n_lib);
+    fail_if (memcmp (lib, p.data->data, n_lib * 39 * sizeof (float)) == 0);
+    g_free (lib);
+    pulled_clear (&p);
+    gst_harness_teardown (h);
+    g_free (desc);
+  }
+  if (old_path)
+    g_setenv ("STT_MODEL_PATH", old_path, TRUE);
+  else
+    g_unsetenv ("STT_MODEL_PATH");
+  g_free (old_path);
+  g_free (s);
+  char *files[] = {"feat.params", "manifest.json", NULL};
+  for (char **f = files; *f; f++) {
+    char *path = g_build_filename (dir, *f, NULL);
+    g_unlink (path);
+    g_free (path);
+  }
+  g_rmdir (dir);
+  g_rmdir (models);
+  g_free (dir);
+  g_free (id);
+  g_free (models);
+  g_free (changed);
+  g_free (text);
+  g_free (params);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_properties)
 {
   GstElement *e = gst_element_factory_make ("sttfeatures", NULL);
@@ -492,6 +574,7 @@ sttfeatures_suite (void)
   tcase_add_test (tc, test_file_pipeline);
   tcase_add_test (tc, test_bad_caps);
   tcase_add_test (tc, test_missing_model);
+  tcase_add_test (tc, test_model);
   tcase_add_test (tc, test_properties);
   return s;
 }
