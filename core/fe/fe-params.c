@@ -73,6 +73,8 @@ stt_fe_params_unref (SttFeParams *params)
 
 int stt_fe_params_get_sample_rate (const SttFeParams *p) { return p->samprate; }
 int stt_fe_params_get_frame_rate (const SttFeParams *p) { return p->frate; }
+int stt_fe_params_get_frame_size (const SttFeParams *p) { return p->frame_size; }
+int stt_fe_params_get_frame_shift (const SttFeParams *p) { return p->frame_shift; }
 int stt_fe_params_get_dimension (const SttFeParams *p) { return STT_FE_FEAT_DIM; }
 const char *stt_fe_params_get_feature_type (const SttFeParams *p) { return "1s_c_d_dd"; }
 SttFeCmn stt_fe_params_get_cmn (const SttFeParams *p) { return p->cmn; }

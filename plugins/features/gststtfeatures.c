@@ -297,22 +297,30 @@ gst_stt_features_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_event_default (pad, parent, event);
 }
 
-/* The front end delays output by one window plus the 3 frames the deltas look ahead. */
+/* The front end delays a frame's output until 3 more frames are complete (deltas). */
 static gboolean
 gst_stt_features_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
 {
   GstSttFeatures *self = GST_STT_FEATURES (parent);
-  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY || !self->params)
+  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
     return gst_pad_query_default (pad, parent, query);
-  if (!gst_pad_peer_query (self->sinkpad, query))
-    return FALSE;
-  gboolean live;
-  GstClockTime min, max;
-  gst_query_parse_latency (query, &live, &min, &max);
-  GstClockTime ours = gst_util_uint64_scale (4, GST_SECOND, self->rate);
-  gst_query_set_latency (query, live, min + ours,
-      GST_CLOCK_TIME_IS_VALID (max) ? max + ours : max);
-  return TRUE;
+  GST_OBJECT_LOCK (self);
+  SttFeParams *p = self->params ? stt_fe_params_ref (self->params) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  gboolean ok = gst_pad_peer_query (self->sinkpad, query);
+  if (ok && p) {
+    gboolean live;
+    GstClockTime min, max;
+    gst_query_parse_latency (query, &live, &min, &max);
+    GstClockTime ours = gst_util_uint64_scale (stt_fe_params_get_frame_size (p)
+        + 3 * stt_fe_params_get_frame_shift (p), GST_SECOND,
+        stt_fe_params_get_sample_rate (p));
+    gst_query_set_latency (query, live, min + ours,
+        GST_CLOCK_TIME_IS_VALID (max) ? max + ours : max);
+  }
+  if (p)
+    stt_fe_params_unref (p);
+  return ok;
 }
 
 /* ---- model loading --------------------------------------------------------------------- */
@@ -359,9 +367,12 @@ gst_stt_features_change_state (GstElement *element, GstStateChange transition)
 {
   GstSttFeatures *self = GST_STT_FEATURES (element);
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-    self->params = load_params (self);
-    if (!self->params)
+    SttFeParams *params = load_params (self);
+    if (!params)
       return GST_STATE_CHANGE_FAILURE;
+    GST_OBJECT_LOCK (self);     /* get_property reads it */
+    self->params = params;
+    GST_OBJECT_UNLOCK (self);
     self->fe = stt_fe_new (self->params);
     self->rate = stt_fe_params_get_frame_rate (self->params);
     self->in_utterance = FALSE;
@@ -373,7 +384,9 @@ gst_stt_features_change_state (GstElement *element, GstStateChange transition)
       GST_ELEMENT_CLASS (gst_stt_features_parent_class)->change_state (element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     g_clear_pointer (&self->fe, stt_fe_free);
+    GST_OBJECT_LOCK (self);
     g_clear_pointer (&self->params, stt_fe_params_unref);
+    GST_OBJECT_UNLOCK (self);
   }
   return ret;
 }

@@ -284,6 +284,38 @@ GST_START_TEST (test_gaps)
 }
 GST_END_TEST;
 
+/* A GAP event ends the utterance too; the latency is a window plus 3 frames of lookahead. */
+GST_START_TEST (test_gap_event_and_latency)
+{
+  gsize n;
+  gint16 *s = read_recording (&n);
+  GstHarness *h = harness ("");
+  /* (410 + 3 x 160) samples at 16 kHz */
+  fail_unless_equals_uint64 (gst_harness_query_latency (h), 55625 * GST_USECOND);
+  Pulled p;
+  pulled_init (&p);
+  push_stream (h, s, 8000, 800, 0);
+  fail_unless (gst_harness_push_event (h, gst_event_new_gap (GST_SECOND / 2, GST_SECOND)));
+  pull_all (h, &p);
+  fail_unless_equals_uint64 (pulled_frames (&p), n_frames (8000));
+  push_stream (h, s + 8000, 8000, 800, 3 * GST_SECOND / 2);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  pull_all (h, &p);
+  gsize lengths[] = {8000, 8000};
+  assert_library (&p, s, lengths, 2, STT_FE_CMN_LIVE);
+  guint discont = 0;
+  for (guint i = 0; i < p.offsets->len; i++)
+    if (g_array_index (p.discont, gboolean, i)) {
+      fail_unless_equals_uint64 (g_array_index (p.offsets, guint64, i), discont ? 150 : 0);
+      discont++;
+    }
+  fail_unless_equals_int (discont, 2);
+  pulled_clear (&p);
+  gst_harness_teardown (h);
+  g_free (s);
+}
+GST_END_TEST;
+
 /* Batch CMN holds the utterance until EOS, then equals the library's batch output. */
 GST_START_TEST (test_batch)
 {
@@ -569,6 +601,7 @@ sttfeatures_suite (void)
   tcase_add_test (tc, test_frames);
   tcase_add_test (tc, test_first_pts);
   tcase_add_test (tc, test_gaps);
+  tcase_add_test (tc, test_gap_event_and_latency);
   tcase_add_test (tc, test_batch);
   tcase_add_test (tc, test_remove_silence);
   tcase_add_test (tc, test_file_pipeline);
