@@ -132,15 +132,13 @@ fetch_verified (SttHubClient *hub, const char *id, const char *staging, JsonObje
   g_mkdir_with_parents (parent, 0755);
   for (int attempt = 0; attempt < 2; attempt++) {
     guint64 from = 0;
+    g_autofree char *got = NULL;
     if (!stt_hub_client_fetch_file (hub, path, dest, size, name, draw_progress, progress,
-            &from, error))
+            &from, &got, error))
       return FALSE;
     if (from > 0 && from < size)
       g_printerr ("stt-container: resumed %s of model %s at byte %" G_GUINT64_FORMAT "\n",
           name, id, from);
-    g_autofree char *got = stt_file_sha256 (dest, error);
-    if (!got)
-      return FALSE;
     if (g_ascii_strcasecmp (got, want) == 0)
       return TRUE;
     g_unlink (dest);

@@ -10,11 +10,12 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <libsoup/soup.h>
+#include <nettle/sha2.h>
 
 G_DEFINE_QUARK (stt-hub-error-quark, stt_hub_error)
 
 #define KEY_HEADER "Ocp-Apim-Subscription-Key"
-#define CHUNK (64 * 1024)
+#define CHUNK (256 * 1024)
 
 struct _SttHubClient {
   SoupSession *session;
@@ -165,11 +166,51 @@ stt_hub_client_get_json (SttHubClient *hub, const char *path, GError **error)
   return body ? stt_hub_client_parse_object (hub, body, path, error) : NULL;
 }
 
-/* Copy the response stream after the first @offset bytes into @fd. */
+/* Hash the first @length bytes of @dest (the part an earlier run downloaded). */
+static gboolean
+hash_prefix (struct sha256_ctx *ctx, const char *dest, guint64 length, GError **error)
+{
+  int fd = length ? open (dest, O_RDONLY | O_CLOEXEC) : -1;
+  if (length && fd < 0) {
+    int e = errno;
+    g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_IO, "cannot read %s: %s", dest,
+        g_strerror (e));
+    return FALSE;
+  }
+  g_autofree guint8 *buf = g_malloc (CHUNK);
+  while (length > 0) {
+    ssize_t n = read (fd, buf, MIN ((guint64) CHUNK, length));
+    if (n <= 0) {
+      int e = n < 0 ? errno : EIO;
+      g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_IO, "cannot read %s: %s", dest,
+          g_strerror (e));
+      close (fd);
+      return FALSE;
+    }
+    sha256_update (ctx, n, buf);
+    length -= n;
+  }
+  if (fd >= 0)
+    close (fd);
+  return TRUE;
+}
+
+static char *
+hex_digest (struct sha256_ctx *ctx)
+{
+  guint8 digest[SHA256_DIGEST_SIZE];
+  sha256_digest (ctx, sizeof digest, digest);
+  char *hex = g_malloc (2 * sizeof digest + 1);
+  for (guint i = 0; i < sizeof digest; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+  return hex;
+}
+
+/* Copy the response stream after the first @offset bytes into @fd (and into @ctx). */
 static gboolean
 copy_body (SttHubClient *hub, GInputStream *in, int fd, const char *dest, guint64 offset,
     guint64 size, const char *name, SttHubProgressFunc progress, gpointer progress_data,
-    GError **error)
+    struct sha256_ctx *ctx, GError **error)
 {
   g_autofree guint8 *buf = g_malloc (CHUNK);
   guint64 done = offset;
@@ -196,8 +237,10 @@ copy_body (SttHubClient *hub, GInputStream *in, int fd, const char *dest, guint6
       }
       w += k;
     }
-    if (ok)
+    if (ok) {
       done += n;
+      sha256_update (ctx, n, buf);
+    }
     if (progress)
       progress (name, done, size, progress_data);
   }
@@ -214,16 +257,23 @@ copy_body (SttHubClient *hub, GInputStream *in, int fd, const char *dest, guint6
 gboolean
 stt_hub_client_fetch_file (SttHubClient *hub, const char *path, const char *dest,
     guint64 size, const char *name, SttHubProgressFunc progress, gpointer progress_data,
-    guint64 *resumed_from, GError **error)
+    guint64 *resumed_from, char **sha256, GError **error)
 {
   struct stat st;
+  struct sha256_ctx ctx;
   guint64 offset = stat (dest, &st) == 0 ? (guint64) st.st_size : 0;
   if (offset > size)
     offset = 0;                 /* longer than the manifest says: start over */
   if (resumed_from)
     *resumed_from = offset;
-  if (offset == size)
+  sha256_init (&ctx);
+  if (offset == size) {
+    if (sha256 && !hash_prefix (&ctx, dest, size, error))
+      return FALSE;
+    if (sha256)
+      *sha256 = hex_digest (&ctx);
     return TRUE;
+  }
 
   g_autoptr (SoupMessage) msg = new_request (hub, path);
   if (!msg) {
@@ -259,6 +309,8 @@ stt_hub_client_fetch_file (SttHubClient *hub, const char *path, const char *dest
   }
   if (resumed_from)
     *resumed_from = offset;
+  if (!hash_prefix (&ctx, dest, offset, error))
+    return FALSE;
 
   int fd = open (dest, O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? O_APPEND : O_TRUNC), 0644);
   if (fd < 0) {
@@ -268,8 +320,10 @@ stt_hub_client_fetch_file (SttHubClient *hub, const char *path, const char *dest
     return FALSE;
   }
   gboolean ok = copy_body (hub, in, fd, dest, offset, size, name, progress, progress_data,
-      error);
+      &ctx, error);
   close (fd);
   g_input_stream_close (in, NULL, NULL);
+  if (ok && sha256)
+    *sha256 = hex_digest (&ctx);
   return ok;
 }

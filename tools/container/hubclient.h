@@ -45,10 +45,12 @@ typedef void (*SttHubProgressFunc) (const char *name, guint64 done, guint64 tota
 /* Bring file @dest up to @size bytes from @path: continues after the bytes already in @dest
  * (HTTP Range) and falls back to a full download when the hub ignores the range. On error the
  * bytes received so far stay in @dest (fsync-ed), so a later call resumes. @resumed_from (may
- * be NULL) receives the offset the download started at. */
+ * be NULL) receives the offset the download started at. @sha256 (may be NULL) receives the
+ * lower-case hex sha256 of the whole file, computed as the bytes arrive (the part already on
+ * disk is read once), so the file is not read again to verify it. */
 gboolean stt_hub_client_fetch_file (SttHubClient *hub, const char *path, const char *dest,
     guint64 size, const char *name, SttHubProgressFunc progress, gpointer progress_data,
-    guint64 *resumed_from, GError **error);
+    guint64 *resumed_from, char **sha256, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttHubClient, stt_hub_client_free)
 
