@@ -204,6 +204,19 @@ test_list_base (Fixture *f, gconstpointer data)
   g_assert_null (strstr (r->out, f->punct_new));
   g_assert_cmpuint (visible_entries (f->models), ==, 0);
   tr_run_free (r);
+
+  /* a folder not named by its model's id is not offered (it could not be downloaded) */
+  g_autofree char *from = g_build_filename (f->hub_dir, f->base_old, NULL);
+  g_autofree char *to = g_build_filename (f->hub_dir, "6f1d5a43-0f6e-4b8e-9a0c-111111111111",
+      NULL);
+  g_assert_cmpint (g_rename (from, to), ==, 0);
+  r = tr_run_container (args);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, f->base_new));
+  g_assert_null (strstr (r->out, f->base_old));
+  g_autofree char *log = tr_hub_log (f->hub);
+  g_assert_nonnull (strstr (log, "a model folder is named by its id"));
+  tr_run_free (r);
 }
 
 static void

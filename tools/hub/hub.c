@@ -169,6 +169,11 @@ list_models (SttHub *hub, SoupServerMessage *msg, GHashTable *query)
     g_autofree char *path = g_build_filename (hub->models_dir, name, NULL);
     g_autoptr (GError) error = NULL;
     SttModel *m = g_file_test (path, G_FILE_TEST_IS_DIR) ? stt_model_open (path, &error) : NULL;
+    if (m && g_strcmp0 (stt_model_get_id (m), name) != 0) {
+      g_printerr ("stt-hub: skipping %s: its manifest says id %s; a model folder is named by "
+          "its id\n", path, stt_model_get_id (m));
+      g_clear_pointer (&m, stt_model_unref);
+    }
     if (!m) {
       if (error)
         g_printerr ("stt-hub: skipping %s: %s\n", path, error->message);
