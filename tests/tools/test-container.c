@@ -262,8 +262,17 @@ test_download_by_id (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count (log_after, "/files/"), ==, count (log_before, "/files/"));
   tr_run_free (r);
 
-  /* a custom model brings its base model along */
-  g_autofree char *custom = tr_make_custom_model (f->hub_dir, "en-US", f->base_old, PIPE, small_c);
+  /* a custom model brings its base model along (and an empty file arrives as one) */
+  g_autoptr (GError) error = NULL;
+  SttModelWriter *w = stt_model_writer_new (f->hub_dir, "custom", "en-US", &error);
+  g_assert_no_error (error);
+  stt_model_writer_set_base_model (w, f->base_old);
+  stt_model_writer_set_pipeline (w, PIPE);
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_assert_true (stt_model_writer_add_bytes (w, "lm/no-new-words.txt", empty, &error));
+  g_autofree char *custom = g_strdup (stt_model_writer_get_id (w));
+  g_autofree char *custom_dir = stt_model_writer_commit (w, &error);
+  g_assert_no_error (error);
   g_autofree char *custom_arg = g_strconcat ("ModelId=", custom, NULL);
   const char *with_base[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, custom_arg,
     "--print-pipeline", NULL };

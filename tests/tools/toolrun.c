@@ -62,15 +62,13 @@ set_created (const char *model_dir, const char *created)
   g_assert_true (g_file_set_contents (path, text, -1, &error));
 }
 
-static char *
-make_model (const char *models_dir, const char *kind, const char *locale, const char *id,
-    const char *base_model, const char *pipeline, const char *created, const char *const *files)
+char *
+tr_make_model (const char *models_dir, const char *kind, const char *locale, const char *id,
+    const char *pipeline, const char *created, const char *const *files)
 {
   g_autoptr (GError) error = NULL;
   SttModelWriter *w = stt_model_writer_new (models_dir, kind, locale, &error);
   g_assert_no_error (error);
-  if (base_model)
-    stt_model_writer_set_base_model (w, base_model);
   if (id)
     g_assert_true (stt_model_writer_set_id (w, id, &error));
   char *model_id = g_strdup (stt_model_writer_get_id (w));
@@ -93,20 +91,6 @@ make_model (const char *models_dir, const char *kind, const char *locale, const 
   if (created)
     set_created (dir, created);
   return model_id;
-}
-
-char *
-tr_make_model (const char *models_dir, const char *kind, const char *locale, const char *id,
-    const char *pipeline, const char *created, const char *const *files)
-{
-  return make_model (models_dir, kind, locale, id, NULL, pipeline, created, files);
-}
-
-char *
-tr_make_custom_model (const char *models_dir, const char *locale, const char *base_model,
-    const char *pipeline, const char *const *files)
-{
-  return make_model (models_dir, "custom", locale, NULL, base_model, pipeline, NULL, files);
 }
 
 GSubprocess *

@@ -18,10 +18,6 @@ void tr_tmpdir_free (char *dir);
 char *tr_make_model (const char *models_dir, const char *kind, const char *locale,
     const char *id, const char *pipeline, const char *created, const char *const *files);
 
-/* A custom model built on @base_model (its "base_model" member). */
-char *tr_make_custom_model (const char *models_dir, const char *locale, const char *base_model,
-    const char *pipeline, const char *const *files);
-
 typedef struct {
   GSubprocess *proc;
   char *url;

@@ -104,7 +104,8 @@ stt_download_manifest_files (JsonObject *manifest, const char *id, const char *h
     JsonNode *sn = f ? json_object_get_member (f, "size") : NULL;
     gint64 size = sn && JSON_NODE_HOLDS_VALUE (sn) && json_node_get_value_type (sn) == G_TYPE_INT64
         ? json_node_get_int (sn) : -1;
-    if (!stt_download_name_is_safe (name) || !sha || strlen (sha) != 64 || size < 0) {
+    if (!stt_download_name_is_safe (name) || strcmp (name, "manifest.json") == 0 || !sha
+        || strlen (sha) != 64 || size < 0) {
       g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_PROTOCOL,
           "the manifest of model %s from %s lists an unusable file (entry %u, name \"%s\"): "
           "each needs a relative \"name\" without \"..\" or hidden parts, a \"size\" and a "

@@ -267,6 +267,16 @@ stt_hub_client_fetch_file (SttHubClient *hub, const char *path, const char *dest
   if (resumed_from)
     *resumed_from = offset;
   sha256_init (&ctx);
+  if (size == 0) {              /* nothing to fetch, but the file must exist */
+    int fd = open (dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      int e = errno;
+      g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_IO, "cannot write %s: %s", dest,
+          g_strerror (e));
+      return FALSE;
+    }
+    close (fd);
+  }
   if (offset == size) {
     if (sha256 && !hash_prefix (&ctx, dest, size, error))
       return FALSE;
