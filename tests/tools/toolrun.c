@@ -5,6 +5,8 @@
 #include "testutil.h"
 
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
@@ -93,11 +95,27 @@ tr_make_model (const char *models_dir, const char *kind, const char *locale, con
   return model_id;
 }
 
+/* Children die with the test: a failed assertion must not leave a hub running. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static GSubprocessLauncher *
+launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *l = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
+  return l;
+}
+
 GSubprocess *
 tr_spawn (const char *const *argv, GSubprocessFlags flags)
 {
+  g_autoptr (GSubprocessLauncher) l = launcher_new (flags);
   g_autoptr (GError) error = NULL;
-  GSubprocess *p = g_subprocess_newv (argv, flags, &error);
+  GSubprocess *p = g_subprocess_launcher_spawnv (l, argv, &error);
   g_assert_no_error (error);
   return p;
 }
@@ -121,7 +139,7 @@ tr_hub_start (const char *models_dir, const char *const *args)
   int fd = g_file_open_tmp ("stt-hub-log-XXXXXX", &hub->log, NULL);
   g_assert_cmpint (fd, >=, 0);
   close (fd);
-  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocessLauncher) l = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (l, hub->log);
   g_autoptr (GError) error = NULL;
   hub->proc = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
@@ -184,7 +202,7 @@ TrRun *
 tr_run_container_env (const char *const *args, const char *const *env)
 {
   g_autoptr (GPtrArray) argv = container_argv (args);
-  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (
+  g_autoptr (GSubprocessLauncher) l = launcher_new (
       G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   for (const char *const *e = env; e && e[0] && e[1]; e += 2)
     g_subprocess_launcher_setenv (l, e[0], e[1], TRUE);
@@ -212,8 +230,7 @@ GSubprocess *
 tr_spawn_container (const char *const *args, const char *err_path)
 {
   g_autoptr (GPtrArray) argv = container_argv (args);
-  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr (GSubprocessLauncher) l = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_set_stderr_file_path (l, err_path);
   g_autoptr (GError) error = NULL;
   GSubprocess *p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
