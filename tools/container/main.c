@@ -363,10 +363,73 @@ check_disconnected (Run *run, const char *const dirs[], guint n, GError **error)
   return TRUE;
 }
 
-static SttModel *
-open_model (const char *dir, GError **error)
+/* The models of a run: the base (or custom) model, a custom model's base, display models. */
+typedef struct {
+  char *base_dir, *parent_dir, *dirs[STT_DISPLAY_N];
+  SttModel *base, *display[STT_DISPLAY_N];
+} Models;
+
+static void
+models_clear (Models *m)
 {
-  return dir ? stt_model_open (dir, error) : NULL;
+  g_free (m->base_dir);
+  g_free (m->parent_dir);
+  g_clear_pointer (&m->base, stt_model_unref);
+  for (int t = 0; t < STT_DISPLAY_N; t++) {
+    g_free (m->dirs[t]);
+    g_clear_pointer (&m->display[t], stt_model_unref);
+  }
+}
+
+/* Find (or download) and open every model of the run. */
+static gboolean
+obtain_models (Run *run, Models *m, GError **error)
+{
+  SttContainerSettings *s = run->s;
+  const char *id = s->model_id ? s->model_id : STT_DEFAULT_MODEL_ID;
+  if (s->model_id) {
+    m->base_dir = obtain_model (run, id, "ModelId", error);
+  } else if (!(m->base_dir = find_model_dir (s->models_dir, id))) {
+    g_auto (GStrv) path = stt_model_path_get ();
+    g_autofree char *searched = g_strjoinv (", ", path);
+    g_set_error (error, STT_MODEL_ERROR, STT_MODEL_ERROR_NOT_FOUND,
+        "the default en-US model %s is not installed (searched %s): run the README's "
+        "setup (make setup), which imports it, or give ModelId=", id, searched);
+  }
+  if (!m->base_dir || !(m->base = stt_model_open (m->base_dir, error)))
+    return FALSE;
+  /* a custom model runs on its base model's files too */
+  const char *parent = stt_model_get_base_model (m->base);
+  if (parent && !(m->parent_dir = obtain_model (run, parent, "base_model of ModelId", error)))
+    return FALSE;
+  if (!obtain_display_models (run, stt_model_get_locale (m->base), m->dirs, error))
+    return FALSE;
+  for (int t = 0; t < STT_DISPLAY_N; t++)
+    if (m->dirs[t] && !(m->display[t] = stt_model_open (m->dirs[t], error)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Print the pipeline, or serve it with usage records in Mounts:Output. */
+static int
+print_or_serve (Run *run, Models *m, const char *pipeline, gboolean models_dir_was_in_path)
+{
+  SttContainerSettings *s = run->s;
+  GError *error = NULL;
+  if (s->print_pipeline) {
+    g_autofree char *line = stt_pipeline_launch_line (pipeline, models_dir_was_in_path ? NULL
+        : s->models_dir);
+    printf ("%s\n", line);
+    return 0;
+  }
+  SttUsageLog *usage = NULL;
+  if (s->output_dir && !(usage = stt_usage_log_open (s->output_dir, &error)))
+    return fail (error);
+  if (usage)
+    LOG ("usage records go to %s\n", stt_usage_log_get_path (usage));
+  int status = serve (run, m->base, pipeline, usage);
+  stt_usage_log_close (usage);
+  return status;
 }
 
 /* Everything after listing: obtain the models, check the license, then print or serve. */
@@ -375,74 +438,30 @@ prepare_and_serve (Run *run, gboolean models_dir_was_in_path)
 {
   SttContainerSettings *s = run->s;
   GError *error = NULL;
-  const char *id = s->model_id ? s->model_id : STT_DEFAULT_MODEL_ID;
-  gboolean license_only = s->download_license && !s->model_id
-      && !stt_container_settings_any_display (s);
-  g_autofree char *base_dir = NULL, *parent_dir = NULL;
-  char *dirs[STT_DISPLAY_N] = { NULL };
-  g_autoptr (SttModel) base = NULL;
-  SttModel *display[STT_DISPLAY_N] = { NULL };
-  SttUsageLog *usage = NULL;
+  Models m = { NULL };
   g_autofree char *pipeline = NULL;
   int status = 1;
+  gboolean license_only = s->download_license && !s->model_id
+      && !stt_container_settings_any_display (s);
 
-  if (!license_only) {
-    if (s->model_id)
-      base_dir = obtain_model (run, id, "ModelId", &error);
-    else if (!(base_dir = find_model_dir (s->models_dir, id))) {
-      g_auto (GStrv) path = stt_model_path_get ();
-      g_autofree char *searched = g_strjoinv (", ", path);
-      g_set_error (&error, STT_MODEL_ERROR, STT_MODEL_ERROR_NOT_FOUND,
-          "the default en-US model %s is not installed (searched %s): run the README's "
-          "setup (make setup), which imports it, or give ModelId=", id, searched);
-    }
-    if (!base_dir || !(base = open_model (base_dir, &error)))
-      goto out;
-    /* a custom model runs on its base model's files too */
-    const char *parent = stt_model_get_base_model (base);
-    if (parent && !(parent_dir = obtain_model (run, parent, "base_model of ModelId", &error)))
-      goto out;
-    if (!obtain_display_models (run, stt_model_get_locale (base), dirs, &error))
-      goto out;
-  }
+  if (!license_only && !obtain_models (run, &m, &error))
+    goto out;
   if (s->download_license) {
     status = download_license (run);
     goto out;
   }
+  const char *all_dirs[STT_DISPLAY_N + 2] = { m.base_dir, m.parent_dir };
   for (int t = 0; t < STT_DISPLAY_N; t++)
-    if (dirs[t] && !(display[t] = open_model (dirs[t], &error)))
-      goto out;
-
-  const char *all_dirs[STT_DISPLAY_N + 2] = { base_dir, parent_dir };
-  for (int t = 0; t < STT_DISPLAY_N; t++)
-    all_dirs[t + 2] = dirs[t];
-  if (!check_disconnected (run, all_dirs, G_N_ELEMENTS (all_dirs), &error))
+    all_dirs[t + 2] = m.dirs[t];
+  if (!check_disconnected (run, all_dirs, G_N_ELEMENTS (all_dirs), &error)
+      || !(pipeline = stt_pipeline_build (m.base, m.display, &error)))
     goto out;
-  if (!(pipeline = stt_pipeline_build (base, display, &error)))
-    goto out;
-
-  if (s->print_pipeline) {
-    g_autofree char *line = stt_pipeline_launch_line (pipeline, models_dir_was_in_path ? NULL
-        : s->models_dir);
-    printf ("%s\n", line);
-    status = 0;
-    goto out;
-  }
-  if (s->output_dir && !(usage = stt_usage_log_open (s->output_dir, &error)))
-    goto out;
-  if (usage)
-    LOG ("usage records go to %s\n", stt_usage_log_get_path (usage));
-  status = serve (run, base, pipeline, usage);
+  status = print_or_serve (run, &m, pipeline, models_dir_was_in_path);
 
 out:
   if (error)
     status = fail (error);
-  stt_usage_log_close (usage);
-  for (int t = 0; t < STT_DISPLAY_N; t++) {
-    g_free (dirs[t]);
-    if (display[t])
-      stt_model_unref (display[t]);
-  }
+  models_clear (&m);
   return status;
 }
 
