@@ -673,6 +673,37 @@ test_license (Fixture *f, gconstpointer data)
   r = disconnected_run (f, f->base_new, TRUE);
   g_assert_cmpint (r->status, ==, 0);
   tr_run_free (r);
+
+  /* a pinned key (LicenseKey=) decides over the saved one */
+  g_autofree char *other_pub = g_build_filename (f->output, "other.pub", NULL);
+  g_autofree char *other64 = stt_license_key_to_string (opub);
+  g_assert_true (g_file_set_contents (other_pub, other64, -1, NULL));
+  g_autofree char *model = g_strconcat ("ModelId=", f->base_new, NULL);
+  g_autofree char *lic = g_strconcat ("Mounts:License=", f->license, NULL);
+  g_autofree char *out = g_strconcat ("Mounts:Output=", f->output, NULL);
+  g_autofree char *pin = g_strconcat ("LicenseKey=", other_pub, NULL);
+  const char *pinned[] = { "Eula=accept", f->models_arg, model, lic, out, pin,
+    "--print-pipeline", NULL };
+  r = tr_run_container (pinned);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "signature does not match"));
+  tr_run_free (r);
+
+  /* the license alone is not enough: usage records need Mounts:Output */
+  const char *no_output[] = { "Eula=accept", f->models_arg, model, lic, "--print-pipeline",
+    NULL };
+  r = tr_run_container (no_output);
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_nonnull (strstr (r->err, "Mounts:Output"));
+  tr_run_free (r);
+
+  /* with Billing, no license is needed */
+  const char *connected[] = { "Eula=accept", f->billing, f->apikey, f->models_arg, model,
+    "--print-pipeline", NULL };
+  g_assert_cmpint (g_remove (path), ==, 0);
+  r = tr_run_container (connected);
+  g_assert_cmpint (r->status, ==, 0);
+  tr_run_free (r);
 }
 
 static void
