@@ -341,6 +341,39 @@ test_download_by_locale (Fixture *f, gconstpointer data)
   tr_run_free (r);
 }
 
+/* An organisation's mirror: models downloaded from one hub into a folder that a second hub
+ * serves, from which containers download offline. */
+static void
+test_mirror (Fixture *f, gconstpointer data)
+{
+  g_autofree char *mirror = tr_tmpdir ();
+  g_autofree char *mirror_arg = g_strconcat ("ModelsDir=", mirror, NULL);
+  g_autofree char *model = g_strconcat ("ModelId=", f->base_new, NULL);
+  const char *fill[] = { "Eula=accept", f->billing, f->apikey, mirror_arg, model,
+    "DisplayLocale=en-US", "Punct", "--print-pipeline", NULL };
+  TrRun *r = tr_run_container (fill);
+  g_assert_cmpint (r->status, ==, 0);
+  tr_run_free (r);
+
+  TrHub *local = tr_hub_start (mirror, NULL);
+  g_autofree char *billing = g_strconcat ("Billing=", local->url, NULL);
+  const char *list[] = { "Eula=accept", billing, "ApiKey=x", "BaseModelLocale=en-US", NULL };
+  r = tr_run_container (list);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->out, f->base_new));
+  g_assert_null (strstr (r->out, f->base_old));
+  tr_run_free (r);
+  const char *get[] = { "Eula=accept", billing, "ApiKey=x", f->models_arg, model,
+    "DisplayLocale=en-US", "Punct", "--print-pipeline", NULL };
+  r = tr_run_container (get);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_true (installed (f->models, f->base_new));
+  g_assert_true (installed (f->models, f->punct_new));
+  tr_run_free (r);
+  tr_hub_free (local);
+  tr_tmpdir_free (g_steal_pointer (&mirror));
+}
+
 /* BaseModelLocale, then model id, then DisplayLocale. */
 static void
 test_priority (Fixture *f, gconstpointer data)
@@ -820,6 +853,7 @@ main (int argc, char **argv)
   ADD ("/container/download-by-id", test_download_by_id);
   ADD ("/container/download-by-locale", test_download_by_locale);
   ADD ("/container/priority", test_priority);
+  ADD ("/container/mirror", test_mirror);
   ADD ("/container/wrong-api-key", test_wrong_key);
   ADD ("/container/corrupt-file", test_corrupt_file);
   ADD ("/container/license", test_license);
