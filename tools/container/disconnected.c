@@ -1,6 +1,7 @@
 /* gst-stt — disconnected mode: license download and the check at start.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stt/json.h>
 #include "disconnected.h"
 
 #include <errno.h>
@@ -12,7 +13,7 @@
 static char *
 expiry_of (JsonObject *payload)
 {
-  return g_strdup (json_object_get_string_member_with_default (payload, "expires", ""));
+  return g_strdup (stt_json_string (payload, "expires", ""));
 }
 
 char *
@@ -22,7 +23,7 @@ stt_disconnected_fetch_license (SttHubClient *hub, const char *license_dir, GErr
       error);
   if (!keyobj)
     return NULL;
-  const char *key64 = json_object_get_string_member_with_default (keyobj, "public_key", "");
+  const char *key64 = stt_json_string (keyobj, "public_key", "");
   guint8 pub[STT_LICENSE_KEY_SIZE];
   if (!stt_license_key_from_string (key64, pub, error))
     return NULL;

@@ -1,6 +1,7 @@
 /* gst-stt — verified, resumable, atomic model installation from the hub.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stt/json.h>
 #include "download.h"
 
 #include <errno.h>
@@ -89,7 +90,7 @@ stt_download_manifest_files (JsonObject *manifest, const char *id, const char *h
   JsonArray *files = json_object_has_member (manifest, "files")
       && JSON_NODE_HOLDS_ARRAY (json_object_get_member (manifest, "files"))
       ? json_object_get_array_member (manifest, "files") : NULL;
-  const char *mid = json_object_get_string_member_with_default (manifest, "id", NULL);
+  const char *mid = stt_json_string (manifest, "id", NULL);
   if (!files || g_strcmp0 (mid, id) != 0) {
     g_set_error (error, STT_HUB_ERROR, STT_HUB_ERROR_PROTOCOL,
         "the manifest of model %s from %s is not a model manifest (its \"id\" is %s, "
@@ -99,8 +100,8 @@ stt_download_manifest_files (JsonObject *manifest, const char *id, const char *h
   for (guint i = 0; i < json_array_get_length (files); i++) {
     JsonNode *n = json_array_get_element (files, i);
     JsonObject *f = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-    const char *name = f ? json_object_get_string_member_with_default (f, "name", NULL) : NULL;
-    const char *sha = f ? json_object_get_string_member_with_default (f, "sha256", NULL) : NULL;
+    const char *name = f ? stt_json_string (f, "name", NULL) : NULL;
+    const char *sha = f ? stt_json_string (f, "sha256", NULL) : NULL;
     JsonNode *sn = f ? json_object_get_member (f, "size") : NULL;
     gint64 size = sn && JSON_NODE_HOLDS_VALUE (sn) && json_node_get_value_type (sn) == G_TYPE_INT64
         ? json_node_get_int (sn) : -1;
@@ -231,8 +232,8 @@ download_locked (SttHubClient *hub, const char *models_dir, const char *id,
   for (guint i = 0; i < json_array_get_length (files); i++)
     total += json_object_get_int_member (json_array_get_object_element (files, i), "size");
   g_printerr ("stt-container: downloading model %s (%s, %s, %u files, %" G_GUINT64_FORMAT
-      " bytes) from %s\n", id, json_object_get_string_member_with_default (manifest, "kind", "?"),
-      json_object_get_string_member_with_default (manifest, "locale", "?"),
+      " bytes) from %s\n", id, stt_json_string (manifest, "kind", "?"),
+      stt_json_string (manifest, "locale", "?"),
       json_array_get_length (files), total, url);
 
   Progress progress = { .tty = show_progress, .id = id };

@@ -1,6 +1,7 @@
 /* gst-stt — synchronous libsoup 3 client of the model hub (docs/hub.md).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stt/json.h>
 #include "config.h"
 #include "hubclient.h"
 
@@ -91,7 +92,7 @@ error_text (SoupMessage *msg, GBytes *body)
     if (json_parser_load_from_data (p, data, len, NULL) && json_parser_get_root (p)
         && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p))) {
       JsonObject *o = json_node_get_object (json_parser_get_root (p));
-      const char *m = json_object_get_string_member_with_default (o, "error", NULL);
+      const char *m = stt_json_string (o, "error", NULL);
       if (m)
         return g_strdup (m);
     }

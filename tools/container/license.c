@@ -1,6 +1,7 @@
 /* gst-stt — Ed25519 license documents (Nettle) for disconnected use.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stt/json.h>
 #include "license.h"
 
 #include <errno.h>
@@ -170,9 +171,9 @@ stt_license_verify (const char *document, gsize length, const guint8 pub[STT_LIC
   g_autoptr (JsonObject) doc = parse_object (document, length, where, "the license", error);
   if (!doc)
     return NULL;
-  const char *alg = json_object_get_string_member_with_default (doc, "algorithm", NULL);
-  const char *payload = json_object_get_string_member_with_default (doc, "payload", NULL);
-  const char *sig64 = json_object_get_string_member_with_default (doc, "signature", NULL);
+  const char *alg = stt_json_string (doc, "algorithm", NULL);
+  const char *payload = stt_json_string (doc, "payload", NULL);
+  const char *sig64 = stt_json_string (doc, "signature", NULL);
   if (g_strcmp0 (alg, "ed25519") != 0 || !payload || !sig64) {
     g_set_error (error, STT_LICENSE_ERROR, STT_LICENSE_ERROR_FORMAT,
         "%s: not a license document (needs string members \"algorithm\": \"ed25519\", "
@@ -192,7 +193,7 @@ stt_license_verify (const char *document, gsize length, const guint8 pub[STT_LIC
   g_autoptr (JsonObject) body = parse_object (payload, -1, where, "the license payload", error);
   if (!body)
     return NULL;
-  const char *expires = json_object_get_string_member_with_default (body, "expires", NULL);
+  const char *expires = stt_json_string (body, "expires", NULL);
   g_autoptr (GDateTime) exp = expires ? g_date_time_new_from_iso8601 (expires, NULL) : NULL;
   if (!exp) {
     g_set_error (error, STT_LICENSE_ERROR, STT_LICENSE_ERROR_FORMAT,

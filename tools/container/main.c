@@ -2,6 +2,7 @@
  * usage records, then the speech service).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stt/json.h>
 #include "config.h"
 
 #include <stdio.h>
@@ -88,7 +89,7 @@ hub_list (Run *run, const char *locale, const char *kind, JsonObject **holder, G
 static const char *
 member (JsonObject *o, const char *name)
 {
-  return json_object_get_string_member_with_default (o, name, "");
+  return stt_json_string (o, name, "");
 }
 
 /* BaseModelLocale: print the base models, or the latest display model of each type named. */

@@ -1,6 +1,7 @@
 /* gst-stt — durable, checksummed usage records (append, fsync; torn lines are skipped).
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stt/json.h>
 #include "usage.h"
 
 #include <errno.h>
@@ -169,9 +170,9 @@ parse_line (const char *line)
     return NULL;
   JsonObject *o = json_node_get_object (root);
   SttUsageRecord *r = g_new0 (SttUsageRecord, 1);
-  r->time = g_strdup (json_object_get_string_member_with_default (o, "time", ""));
-  r->model_id = g_strdup (json_object_get_string_member_with_default (o, "model", ""));
-  r->endpoint = g_strdup (json_object_get_string_member_with_default (o, "endpoint", ""));
+  r->time = g_strdup (stt_json_string (o, "time", ""));
+  r->model_id = g_strdup (stt_json_string (o, "model", ""));
+  r->endpoint = g_strdup (stt_json_string (o, "endpoint", ""));
   r->audio_seconds = json_object_get_double_member_with_default (o, "audio_seconds", 0);
   return r;
 }
