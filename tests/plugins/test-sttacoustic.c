@@ -5,7 +5,6 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <stt/am.h>
-#include <stt/fe.h>
 #include <stt/gststttypes.h>
 #include "testutil.h"
 
@@ -15,30 +14,16 @@
 #define WAV "dev/arctic_cathy/cathy_arctic_a0002.wav"
 #define DIM 39
 
-/* Real 1s_c_d_dd features of WAV by the project's front end (batch CMN, every frame). */
+/* Real 1s_c_d_dd features of WAV, with the default model's feat.params. */
 static float *
 real_features (gsize *n_frames)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SttModel) model = stt_model_cache_lookup (STT_DEFAULT_MODEL_ID, &error);
   g_assert_no_error (error);
-  g_autofree char *params_path = stt_model_get_path (model, "feat.params", &error);
-  SttFeParams *params = stt_fe_params_load (params_path, &error);
+  g_autofree char *params = stt_model_get_path (model, "feat.params", &error);
   g_assert_no_error (error);
-  SttFe *fe = stt_fe_new (params);
-  stt_fe_set_remove_silence (fe, FALSE);
-  stt_fe_set_cmn (fe, STT_FE_CMN_BATCH);
-  g_autofree char *path = stt_test_data_path (WAV);
-  gsize n;
-  g_autofree gint16 *pcm = stt_test_read_wav (path, &n, NULL);
-  stt_fe_process (fe, pcm, n);
-  stt_fe_end_utterance (fe);
-  *n_frames = stt_fe_n_pending (fe);
-  float *feat = g_new (float, *n_frames * DIM);
-  stt_fe_read (fe, feat, NULL, *n_frames);
-  stt_fe_free (fe);
-  stt_fe_params_unref (params);
-  return feat;
+  return stt_test_wav_features (params, WAV, n_frames);
 }
 
 static GstHarness *
