@@ -196,6 +196,8 @@ gst_stt_acoustic_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_CAPS: {
       GstCaps *caps;
       gst_event_parse_caps (event, &caps);
+      if (self->scorer && self->rate_n)   /* frames of the old format go out first */
+        flush_pending (self);
       gboolean ok = self->tables && set_caps (self, caps);
       gst_event_unref (event);
       return ok;

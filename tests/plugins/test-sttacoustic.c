@@ -113,6 +113,40 @@ GST_START_TEST (test_scores_and_offsets)
 }
 GST_END_TEST;
 
+/* The properties reach the scorer: plain C, exact mixtures, batches of 3 give the library's
+ * scores for the same settings. */
+GST_START_TEST (test_properties)
+{
+  gsize n;
+  g_autofree float *feat = real_features (&n);
+  n = 20;
+  GstHarness *h = harness_new ("sttacoustic use-blas=false top-n=128 batch-frames=3");
+  gst_harness_push (h, frames_buffer (feat, 0, n, TRUE));
+  gst_harness_push_event (h, gst_event_new_eos ());
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SttModel) model = stt_model_cache_lookup (STT_DEFAULT_MODEL_ID, &error);
+  g_autoptr (SttAcousticTables) tables = stt_acoustic_tables_from_model (model, &error);
+  g_assert_no_error (error);
+  int n_sen = stt_acoustic_tables_n_senones (tables);
+  g_autoptr (SttAcousticScorer) sc = stt_acoustic_scorer_new (tables, 128, FALSE, 3);
+  g_autofree float *want = g_new (float, n * n_sen);
+  stt_acoustic_scorer_score (sc, feat, n, want);
+  GstBuffer *out = gst_harness_pull (h);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (out), n);
+  GstMapInfo map;
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  fail_unless (memcmp (map.data, want, n * n_sen * sizeof (float)) == 0);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  int top_n;
+  GstElement *e = gst_harness_find_element (h, "sttacoustic");
+  g_object_get (e, "top-n", &top_n, NULL);
+  fail_unless_equals_int (top_n, 128);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 /* batch-frames=10: nothing comes out for 9 single frames, all 10 with the 10th; the element
  * adds batch-frames / rate to the upstream latency. */
 GST_START_TEST (test_batching_latency)
@@ -270,6 +304,7 @@ sttacoustic_suite (void)
   TCase *tc = tcase_create ("general");
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_scores_and_offsets);
+  tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_batching_latency);
   tcase_add_test (tc, test_discont_and_eos_flush);
   tcase_add_test (tc, test_bad_input);
