@@ -290,6 +290,32 @@ test_own_format (void)
   g_free (path);
 }
 
+/* The default model's lexicon: phone ids are the acoustic model's CI phones, counts as read. */
+static void
+test_default_model (void)
+{
+  GError *error = NULL;
+  SttModel *model = stt_model_cache_lookup (STT_DEFAULT_MODEL_ID, &error);
+  g_assert_no_error (error);
+  SttLexicon *lex = stt_lexicon_new_from_model (model, "lm/lexicon.bin", &error);
+  g_assert_no_error (error);
+  SttLexicon *ref = load_cmudict (NULL);
+  SttLexiconStats a, b;
+  stt_lexicon_get_stats (lex, &a);
+  stt_lexicon_get_stats (ref, &b);
+  g_assert_cmpmem (&a, sizeof a, &b, sizeof b);
+  g_assert_cmpuint (stt_lexicon_get_n_phones (lex), >=, stt_lexicon_get_n_phones (ref));
+  for (guint32 i = 0; i < stt_lexicon_get_n_words (lex); i += 13) {
+    char *pa = pron_string (lex, i), *pb = pron_string (ref, i);
+    g_assert_cmpstr (pa, ==, pb);
+    g_free (pa);
+    g_free (pb);
+  }
+  stt_lexicon_unref (ref);
+  stt_lexicon_unref (lex);
+  stt_model_unref (model);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,6 +326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lexicon/map-lm", test_map_lm);
   g_test_add_func ("/lexicon/rules", test_rules);
   g_test_add_func ("/lexicon/own-format", test_own_format);
+  g_test_add_func ("/lexicon/default-model", test_default_model);
   int ret = g_test_run ();
   g_free (dict_path);
   g_free (noise_path);

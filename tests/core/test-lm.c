@@ -691,6 +691,36 @@ test_own_format_damaged (void)
   g_free (src);
 }
 
+/* The default model's LM (written by `stt-model import-sphinx`): mapped once and shared, same
+ * scores as the Sphinx file. */
+static void
+test_default_model (void)
+{
+  GError *error = NULL;
+  SttModel *model = stt_model_cache_lookup (STT_DEFAULT_MODEL_ID, &error);
+  g_assert_no_error (error);
+  SttLm *a = stt_lm_new_from_model (model, "lm/lm.bin", &error);
+  g_assert_no_error (error);
+  SttLm *b = stt_lm_new_from_model (model, "lm/lm.bin", &error);
+  g_assert_no_error (error);
+  GBytes *x = stt_lm_get_bytes (a), *y = stt_lm_get_bytes (b);
+  g_assert_true (g_bytes_get_data (x, NULL) == g_bytes_get_data (y, NULL));
+  g_bytes_unref (x);
+  g_bytes_unref (y);
+  guint per_kind[N_PATHS];
+  GArray *qs = make_queries (big, 100, per_kind);
+  assert_same_lm (big, a, qs);
+  free_queries (qs);
+  g_assert_cmpint (stt_lm_score (a, stt_lm_word_id (a, "customers"), stt_lm_word_id (a, "time"),
+          stt_lm_word_id (a, "first")), ==, -91755);
+  g_assert_null (stt_lm_new_from_model (model, "lm/missing.bin", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  stt_lm_unref (a);
+  stt_lm_unref (b);
+  stt_model_unref (model);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -705,6 +735,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lm/arpa/round-trip", test_arpa_round_trip);
   g_test_add_func ("/lm/arpa/phone-lm", test_arpa_phone_lm);
   g_test_add_func ("/lm/arpa/errors", test_arpa_errors);
+  g_test_add_func ("/lm/default-model", test_default_model);
   int ret = g_test_run ();
   stt_lm_unref (big);
   g_ptr_array_unref (big_dropped);
