@@ -1,7 +1,7 @@
 /* gst-stt — LM internals shared by the readers, the writer and the queries.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Own format "STTNGRAM" version 1 (docs/formats/lm.md): the section container of image.h with
+ * Own format "STTNGRAM" version 1 (docs/lm.md): the section container of image.h with
  * params = { order, n1, n2, n3 } (n-gram counts) and these sections:
  *     VSTR, VOFF, VSRT  the vocabulary as a string table (word id = index)
  *     UPRB, UBOF  f32[n1] unigram prob and backoff

@@ -5,7 +5,6 @@
  *   stt-lm to-arpa IN OUT          any LM -> ARPA text
  *   stt-lm info LM                 order, counts, vocabulary size
  *   stt-lm query LM W [H1 [H2]]    raw score of W after H1 (most recent) and H2
- *   stt-lm bench LM [N]            load time and state lookups per second
  */
 #include <stt/lm.h>
 
@@ -21,8 +20,7 @@ usage (void)
       "format\n"
       "       stt-lm to-arpa IN OUT      write an LM as ARPA text\n"
       "       stt-lm info LM             order, n-gram counts\n"
-      "       stt-lm query LM W [H1 [H2]]  score of W after H1 (most recent) and H2\n"
-      "       stt-lm bench LM [N]        load time and lookups per second (N lookups)\n");
+      "       stt-lm query LM W [H1 [H2]]  score of W after H1 (most recent) and H2\n");
   return 2;
 }
 
@@ -74,42 +72,6 @@ cmd_info (SttLm *lm)
   return 0;
 }
 
-/* Lookups as a decoder does them: from a state, next word, successor state. Words follow a
- * fixed pseudo-random sequence so the work does not depend on the clock. */
-static int
-cmd_bench (const char *path, guint n)
-{
-  gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (SttLm) lm = load (path);
-  if (!lm)
-    return 1;
-  double load_s = (g_get_monotonic_time () - t0) / 1e6;
-  guint nw = stt_lm_get_n_words (lm);
-  GRand *rand = g_rand_new_with_seed (42);
-  SttLmWord *words = g_new (SttLmWord, 4096);
-  for (guint i = 0; i < 4096; i++)
-    words[i] = (SttLmWord) g_rand_int_range (rand, 0, (gint32) MIN (nw, 5000));
-  g_rand_free (rand);
-  SttLmState st;
-  stt_lm_state_init_begin (lm, &st);
-  gint64 sum = 0;
-  t0 = g_get_monotonic_time ();
-  for (guint i = 0; i < n; i++) {
-    SttLmState next;
-    sum += stt_lm_score_state (lm, &st, words[i & 4095], &next);
-    /* follow the path like a hypothesis does; restart now and then like a new sentence */
-    if ((i & 15) == 15)
-      stt_lm_state_init_begin (lm, &st);
-    else
-      st = next;
-  }
-  double s = (g_get_monotonic_time () - t0) / 1e6;
-  g_free (words);
-  printf ("load %.3f s; %u state lookups in %.3f s = %.1f M lookups/s (checksum %" G_GINT64_FORMAT
-      ")\n", load_s, n, s, n / s / 1e6, sum);
-  return 0;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -117,8 +79,6 @@ main (int argc, char **argv)
     return usage ();
   const char *cmd = argv[1];
   GError *error = NULL;
-  if (strcmp (cmd, "bench") == 0)
-    return cmd_bench (argv[2], argc > 3 ? (guint) strtoul (argv[3], NULL, 10) : 10000000);
   if ((strcmp (cmd, "convert") == 0 || strcmp (cmd, "to-arpa") == 0) && argc != 4)
     return usage ();
   if (strcmp (cmd, "query") == 0 && (argc < 4 || argc > 6))

@@ -14,7 +14,7 @@
  * positions in the phone set given at load time (so they can be the acoustic model's CI phone
  * ids), or in order of first use when no set is given.
  *
- * The own format "STTLEXIC" (docs/formats/lm.md) is what a model ships; it is read in place
+ * The own format "STTLEXIC" (docs/lm.md) is what a model ships; it is read in place
  * from a mapping (stt_lexicon_new_from_model shares the model's mapping).
  *
  * Ownership: reference counted, immutable after loading. Thread-safety: all const functions
