@@ -400,13 +400,18 @@ static const char small_arpa[] =
     "-0.6 a c -0.01\n\n"
     "\\3-grams:\n-0.1 <s> a b\n-0.2 a b c\n-0.05 b c </s>\n\\end\\\n";
 
+/* A new temporary file (unique name: suites may run side by side) holding @text. */
 static char *
 write_tmp (const char *name, const char *text, gssize len)
 {
   GError *error = NULL;
-  char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+  char *tmpl = g_strdup_printf ("XXXXXX-%s", name), *path = NULL;
+  int fd = g_file_open_tmp (tmpl, &path, &error);
+  g_assert_no_error (error);
+  close (fd);
   g_file_set_contents (path, text, len, &error);
   g_assert_no_error (error);
+  g_free (tmpl);
   return path;
 }
 
@@ -470,7 +475,7 @@ test_arpa_phone_lm (void)
   GError *error = NULL;
   SttLm *a = stt_lm_load (phone_path, STT_LM_FORMAT_AUTO, &error);
   g_assert_no_error (error);
-  char *out = g_build_filename (g_get_tmp_dir (), "stt-lm-phone.arpa", NULL);
+  char *out = write_tmp ("stt-lm-phone.arpa", "", 0);
   g_assert_true (stt_lm_write_arpa (a, out, &error));
   SttLm *b = stt_lm_load (out, STT_LM_FORMAT_AUTO, &error);
   g_assert_no_error (error);

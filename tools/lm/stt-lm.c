@@ -5,7 +5,9 @@
  *   stt-lm to-arpa IN OUT          any LM -> ARPA text
  *   stt-lm info LM                 order, counts, vocabulary size
  *   stt-lm query LM W [H1 [H2]]    raw score of W after H1 (most recent) and H2
+ *   stt-lm lexicon DICT [FILLERS] OUT   Sphinx dictionary (+ noisedict) -> own lexicon format
  */
+#include <stt/lexicon.h>
 #include <stt/lm.h>
 
 #include <stdio.h>
@@ -20,7 +22,9 @@ usage (void)
       "format\n"
       "       stt-lm to-arpa IN OUT      write an LM as ARPA text\n"
       "       stt-lm info LM             order, n-gram counts\n"
-      "       stt-lm query LM W [H1 [H2]]  score of W after H1 (most recent) and H2\n");
+      "       stt-lm query LM W [H1 [H2]]  score of W after H1 (most recent) and H2\n"
+      "       stt-lm lexicon DICT [FILLERS] OUT  Sphinx dictionary (+ noisedict) -> own "
+      "lexicon format\n");
   return 2;
 }
 
@@ -72,6 +76,24 @@ cmd_info (SttLm *lm)
   return 0;
 }
 
+/* Any phone is accepted here; a model import restricts them to the acoustic model's set. */
+static int
+cmd_lexicon (int argc, char **argv)
+{
+  GError *error = NULL;
+  g_autoptr (SttLexicon) lex = stt_lexicon_load_sphinx (argv[0], argc == 3 ? argv[1] : NULL,
+      NULL, &error);
+  if (!lex || !stt_lexicon_write (lex, argv[argc - 1], &error))
+    return report (FALSE, error);
+  SttLexiconStats st;
+  stt_lexicon_get_stats (lex, &st);
+  printf ("%u words (%u alternates, %u fillers), %u phones; skipped: %u unknown phones, %u "
+      "duplicates, %u alternates without base, %u malformed\n", st.n_words, st.n_alternates,
+      st.n_fillers, stt_lexicon_get_n_phones (lex), st.skipped_phones, st.skipped_duplicates,
+      st.skipped_orphans, st.skipped_malformed);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -79,6 +101,8 @@ main (int argc, char **argv)
     return usage ();
   const char *cmd = argv[1];
   GError *error = NULL;
+  if (strcmp (cmd, "lexicon") == 0)
+    return argc == 4 || argc == 5 ? cmd_lexicon (argc - 2, argv + 2) : usage ();
   if ((strcmp (cmd, "convert") == 0 || strcmp (cmd, "to-arpa") == 0) && argc != 4)
     return usage ();
   if (strcmp (cmd, "query") == 0 && (argc < 4 || argc > 6))
