@@ -74,15 +74,15 @@ to_int (float p)
 }
 
 /* The float sum is rounded to float32 at each step, as sphinxbase does. */
-static gint32
-score_state (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out,
+static float
+score_float (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out,
     guint *n_used)
 {
   if (!valid_word (lm, w)) {
     *n_used = 0;
     if (out)
       stt_lm_state_init_empty (lm, out);
-    return STT_LM_LOGZERO;
+    return (float) STT_LM_LOGZERO;
   }
   SttLmState next = { lm->order >= 2 ? w : STT_LM_NO_WORD, 0 };
   float p;
@@ -116,7 +116,23 @@ score_state (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out
   }
   if (out)
     *out = next;
-  return to_int (p);
+  return p;
+}
+
+static gint32
+score_state (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out,
+    guint *n_used)
+{
+  return to_int (score_float (lm, in, w, out, n_used));
+}
+
+float
+stt_lm_score_float (const SttLm *lm, SttLmWord w, SttLmWord h1, SttLmWord h2)
+{
+  SttLmState st;
+  guint n_used;
+  stt_lm_state_init (lm, &st, h1, h2);
+  return score_float (lm, &st, w, NULL, &n_used);
 }
 
 gint32

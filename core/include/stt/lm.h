@@ -163,6 +163,17 @@ typedef gboolean (*SttLmNgramFunc) (const SttLmWord *words, guint n, float prob,
     gpointer user_data);
 void stt_lm_foreach_ngram (const SttLm *lm, guint n, SttLmNgramFunc func, gpointer user_data);
 
+/* ---- estimating LMs ------------------------------------------------------------------------ */
+/* An LM of @order (1..3) from @text: one sentence per line, words separated by blanks (<s> and
+ * </s> are added around every non-empty line). Interpolated modified Kneser-Ney smoothing
+ * (Chen & Goodman; as KenLM's lmplz), three discounts per order from the counts of counts;
+ * <unk> is in the vocabulary. Counts are kept in memory (about 40 bytes per n-gram window). */
+SttLm *stt_lm_train (const char *text, gsize len, guint order, GError **error);
+/* The mixture @weight * A + (1 - @weight) * B as one backoff LM over the union of both
+ * vocabularies and n-grams: every stored n-gram gets the exact mixed probability, every
+ * context a backoff weight that renormalises its distribution (SRILM's static mixing). */
+SttLm *stt_lm_interpolate (const SttLm *a, const SttLm *b, double weight, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttLm, stt_lm_unref)
 
 G_END_DECLS
