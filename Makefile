@@ -59,4 +59,4 @@ clean:
 # Acoustic scoring benchmark (docs/benchmarks.md, "Acoustic scoring"): front end + senone
 # scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
 bench-am: build
-	$(MESON) compile -C $(BUILD) bench-am
+	$(MESON) compile -C $(BUILD) run-bench-am
