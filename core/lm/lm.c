@@ -185,6 +185,7 @@ stt_lm_word (const SttLm *lm, SttLmWord id)
 SttLmWord
 stt_lm_word_id (const SttLm *lm, const char *word)
 {
+  g_return_val_if_fail (word != NULL, STT_LM_NO_WORD);
   return (SttLmWord) stt_strings_lookup (&lm->vocab, word);
 }
 
@@ -290,6 +291,10 @@ stt_lm_load (const char *path, SttLmFormat format, GError **error)
       : stt_lm_read_arpa ((const char *) data, size, path, error);
   if (!b)
     return NULL;
+  if (b->dropped->len)
+    g_info ("%s: %u n-grams left out because sphinxbase's search cannot reach them (unsorted "
+        "trie ranges), e.g. \"%s\"", path, b->dropped->len,
+        (const char *) g_ptr_array_index (b->dropped, 0));
   g_autoptr (GBytes) image = stt_lm_builder_to_bytes (b, path, error);
   stt_lm_builder_free (b);
   if (!image)
