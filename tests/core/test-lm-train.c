@@ -56,20 +56,6 @@ mass (const SttLm *lm, SttLmWord h1, SttLmWord h2)
   return sum;
 }
 
-static char *
-write_tmp (const char *name, const char *text, gssize len)
-{
-  GError *error = NULL;
-  char *tmpl = g_strdup_printf ("XXXXXX-%s", name), *path = NULL;
-  int fd = g_file_open_tmp (tmpl, &path, &error);
-  g_assert_no_error (error);
-  close (fd);
-  g_file_set_contents (path, text, len, &error);
-  g_assert_no_error (error);
-  g_free (tmpl);
-  return path;
-}
-
 /* Our probabilities equal the reference's (log10, within float32 storage) for @n queries. */
 static void
 compare_with_reference (const SttLm *lm, guint order, const char *text, gsize len)
@@ -103,8 +89,8 @@ compare_with_reference (const SttLm *lm, guint order, const char *text, gsize le
       g_string_append_printf (q, "\t%s", stt_lm_word (lm, h2));
     g_string_append_c (q, '\n');
   }
-  char *qfile = write_tmp ("kn-queries", q->str, (gssize) q->len);
-  char *tfile = write_tmp ("kn-text", text, (gssize) len);
+  char *qfile = stt_test_tmp_file ("kn-queries", q->str, (gssize) q->len);
+  char *tfile = stt_test_tmp_file ("kn-text", text, (gssize) len);
   char *script = stt_test_source_path ("tests/core/lm-kneser-ney.py");
   char *order_s = g_strdup_printf ("%u", order);
   char *argv[] = { (char *) "/usr/bin/python3", script, order_s, tfile, qfile, NULL };
@@ -195,7 +181,7 @@ test_train_arpa (void)
   GError *error = NULL;
   SttLm *lm = stt_lm_train (corpus, corpus_len, 3, &error);
   g_assert_no_error (error);
-  char *path = write_tmp ("trained.arpa", "", 0);
+  char *path = stt_test_tmp_file ("trained.arpa", "", 0);
   g_assert_true (stt_lm_write_arpa (lm, path, &error));
   SttLm *back = stt_lm_load (path, STT_LM_FORMAT_ARPA, &error);
   g_assert_no_error (error);
