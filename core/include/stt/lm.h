@@ -58,7 +58,8 @@ typedef gint32 SttLmWord;
 
 typedef struct _SttLm SttLm;
 
-/* An LM context. Treat as opaque; compare with stt_lm_state_equal. */
+/* An LM context. Treat as opaque; compare with stt_lm_state_equal. Only states made by
+ * stt_lm_state_init* or stt_lm_score_state of the same LM are valid. */
 typedef struct {
   SttLmWord w1;   /* most recent word, or STT_LM_NO_WORD (empty context) */
   guint32 ctx;    /* 1 + index of the bigram "w2 w1" when it has successors/backoff, or 0 */
