@@ -386,7 +386,32 @@ parse_weight (Compiler *c, double *w)
   return expect (c, '>', "to close the weight");
 }
 
-/* atom followed by any of * + ? <weight> */
+/* expr -> "written": the words @out accepts, written as one string (its own output dropped). */
+static gboolean
+parse_rewrite (Compiler *c, Frag *out)
+{
+  advance (c);
+  advance (c);
+  if (peek (c) != '"')
+    return syntax_error (c, "'->' must be followed by a string (\"written\")");
+  char *text = read_string (c);
+  if (!text)
+    return FALSE;
+  for (guint32 s = out->lo; s < out->hi; s++) {
+    GArray *arcs = g_array_index (c->states, BState, s).arcs;
+    for (guint k = 0; k < arcs->len; k++)
+      g_array_index (arcs, BArc, k).o = STT_WFST_EPS;
+  }
+  Frag f = frag_begin (c);
+  add_arc (c, f.start, STT_WFST_EPS, osym (c, text, STT_WFST_OSYM_TEXT), 0, out->start);
+  frag_end (c, &f, out->final);
+  f.lo = out->lo;
+  *out = f;
+  g_free (text);
+  return TRUE;
+}
+
+/* atom followed by any of * + ? <weight> -> "written" */
 static gboolean
 parse_postfix (Compiler *c, Frag *out)
 {
@@ -394,6 +419,11 @@ parse_postfix (Compiler *c, Frag *out)
     return FALSE;
   for (;;) {
     char ch = peek (c);
+    if (ch == '-' && c->lx.src[c->lx.pos + 1] == '>') {
+      if (!parse_rewrite (c, out))
+        return FALSE;
+      continue;
+    }
     if (ch != '*' && ch != '+' && ch != '?' && ch != '<')
       return TRUE;
     double w = 0;
