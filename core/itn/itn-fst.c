@@ -121,6 +121,11 @@ stt_wfst_parse (SttWfst *f, const guint8 *data, gsize len, const char *name, GEr
         G_GUINT64_FORMAT " (truncated or damaged)", len, total);
   guint64 sum;
   memcpy (&sum, data + 12 + sizeof h, 8);
+  if (h[7] != 0)
+    return fail (error, name, "reserved header field is not zero (damaged)");
+  for (gsize i = 12 + sizeof h + 8; i < STT_WFST_HEADER_SIZE; i++)
+    if (data[i] != 0)
+      return fail (error, name, "header byte %" G_GSIZE_FORMAT " is not zero (damaged)", i);
   if (((guintptr) data & 3) != 0)
     return fail (error, name, "data is not 4-byte aligned");
   if (stt_wfst_checksum (data + STT_WFST_HEADER_SIZE, len - STT_WFST_HEADER_SIZE) != sum)
