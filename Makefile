@@ -55,3 +55,9 @@ run: build
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD)
+
+# Inverse text normalization: exact match per class on ../shared/data/itn and words/s on one
+# core (docs/benchmarks.md, "Inverse text normalization").
+.PHONY: bench-itn
+bench-itn: build
+	STT_MODEL_PATH=$(abspath $(BUILD))/models $(BUILD)/tests/bench/itn-bench $(SHARED_DATA)/itn

@@ -14,6 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#define MAX_STATES 4000000
+
 typedef struct {
   guint32 i, o;
   double w;
@@ -560,6 +562,9 @@ parse_statement (Compiler *c)
   if (ok)
     ok = expect (c, '=', "after the rule's name") && parse_union (c, &f)
         && expect (c, ';', "at the end of the rule");
+  if (ok && c->states->len > MAX_STATES)
+    ok = syntax_error (c, "the grammar is too large (over %u states once rules are copied "
+        "into their uses); split rules that are used in many places", MAX_STATES);
   if (ok) {
     Rule *r = g_new0 (Rule, 1);
     r->frag = f;
