@@ -67,7 +67,7 @@ check_symbols (const guint32 *off, guint32 n, const char *strings, guint32 lo, g
   if (off[0] != lo || off[n] != hi)
     return fail (error, name, "%s table does not span the string section", what);
   for (guint32 i = 0; i < n; i++) {
-    if (off[i + 1] <= off[i] || strings[off[i + 1] - 1] != '\0')
+    if (off[i + 1] <= off[i] || off[i + 1] > hi || strings[off[i + 1] - 1] != '\0')
       return fail (error, name, "%s %u is not a NUL-terminated string", what, i);
   }
   return TRUE;

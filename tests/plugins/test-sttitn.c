@@ -20,15 +20,16 @@ static Pipe
 pipe_new (const char *props)
 {
   char *desc = g_strdup_printf ("appsrc name=src caps=" GST_STT_RESULT_CAPS " format=time "
-      "! sttitn name=itn %s ! appsink name=sink sync=false", props ? props : "");
+      "! sttitn name=itn %s ! appsink name=sink sync=false async=false", props ? props : "");
   Pipe p;
   p.pipe = gst_parse_launch (desc, NULL);
   g_free (desc);
   fail_unless (p.pipe != NULL);
   p.src = gst_bin_get_by_name (GST_BIN (p.pipe), "src");
   p.sink = gst_bin_get_by_name (GST_BIN (p.pipe), "sink");
+  /* async=false: the state change completes here, no helper thread holds the pipeline later */
   fail_unless_equals_int (gst_element_set_state (p.pipe, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_ASYNC);
+      GST_STATE_CHANGE_SUCCESS);
   return p;
 }
 
