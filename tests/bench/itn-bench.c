@@ -33,6 +33,12 @@ split_words (const char *line, guint *n)
   return v;
 }
 
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
 static GPtrArray *
 load (const char *dir, GError **error)
 {
@@ -46,7 +52,7 @@ load (const char *dir, GError **error)
     if (g_str_has_prefix (name, "test_cases_") && g_str_has_suffix (name, ".txt"))
       g_ptr_array_add (names, g_strdup (name));
   g_dir_close (d);
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   for (guint i = 0; i < names->len; i++) {
     const char *file = g_ptr_array_index (names, i);
     char *path = g_build_filename (dir, file, NULL), *text;
