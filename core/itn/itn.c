@@ -187,7 +187,8 @@ struct _SttItnRunner {
   SttItn *itn;
   guint32 *stamp[2], *slot[2];  /* per state and position parity: generation, entry index */
   guint32 gen;
-  GArray *entries;
+  Entry *ent;                   /* the trellis, n_ent used of cap_ent */
+  guint32 n_ent, cap_ent;
   GArray *pos_start;            /* guint32: first entry of each position */
   GArray *labels;               /* guint32: input label of each word */
   GArray *path;                 /* guint32: arcs of the best path */
@@ -205,7 +206,8 @@ stt_itn_runner_new (SttItn *itn)
     r->slot[i] = g_new0 (guint32, itn->fst.n_states);
   }
   r->gen = 1;
-  r->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  r->cap_ent = 1024;
+  r->ent = g_new (Entry, r->cap_ent);
   r->pos_start = g_array_new (FALSE, FALSE, sizeof (guint32));
   r->labels = g_array_new (FALSE, FALSE, sizeof (guint32));
   r->path = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -223,7 +225,7 @@ stt_itn_runner_free (SttItnRunner *r)
     g_free (r->stamp[i]);
     g_free (r->slot[i]);
   }
-  g_array_free (r->entries, TRUE);
+  g_free (r->ent);
   g_array_free (r->pos_start, TRUE);
   g_array_free (r->labels, TRUE);
   g_array_free (r->path, TRUE);
@@ -243,7 +245,7 @@ relax (SttItnRunner *r, guint32 base, guint pos, guint32 state, float cost, guin
   guint32 g = base + pos;
   if (r->stamp[par][state] == g) {
     guint32 k = r->slot[par][state];
-    Entry *e = &g_array_index (r->entries, Entry, k);
+    Entry *e = &r->ent[k];
     if (cost >= e->cost)
       return;
     if (k >= fresh) {
@@ -253,10 +255,14 @@ relax (SttItnRunner *r, guint32 base, guint pos, guint32 state, float cost, guin
       return;
     }
   }
+  if (G_UNLIKELY (r->n_ent == r->cap_ent)) {
+    r->cap_ent *= 2;
+    r->ent = g_renew (Entry, r->ent, r->cap_ent);
+  }
   r->stamp[par][state] = g;
-  r->slot[par][state] = r->entries->len;
+  r->slot[par][state] = r->n_ent;
   Entry e = { state, cost, back, arc };
-  g_array_append_val (r->entries, e);
+  r->ent[r->n_ent++] = e;
 }
 
 static inline gboolean
@@ -283,8 +289,8 @@ static void
 expand_epsilons (SttItnRunner *r, guint32 base, guint pos)
 {
   const SttWfst *f = &r->itn->fst;
-  for (guint32 k = g_array_index (r->pos_start, guint32, pos); k < r->entries->len; k++) {
-    Entry e = g_array_index (r->entries, Entry, k);
+  for (guint32 k = g_array_index (r->pos_start, guint32, pos); k < r->n_ent; k++) {
+    Entry e = r->ent[k];
     if (!is_current (r, base, pos, k, e.state))
       continue;
     for (guint32 a = f->state_arcs[e.state]; a < f->state_arcs[e.state + 1]; a++) {
@@ -301,9 +307,9 @@ expand_word (SttItnRunner *r, guint32 base, guint pos, guint32 first, guint32 la
     guint32 label)
 {
   const SttWfst *f = &r->itn->fst;
-  guint32 fresh = r->entries->len;
+  guint32 fresh = r->n_ent;
   for (guint32 k = first; k < last; k++) {
-    Entry e = g_array_index (r->entries, Entry, k);
+    Entry e = r->ent[k];
     if (!is_current (r, base, pos, k, e.state))
       continue;
     guint32 a0 = f->state_arcs[e.state], a1 = f->state_arcs[e.state + 1];
@@ -329,7 +335,7 @@ best_path (SttItnRunner *r, const char *const *words, guint n)
   }
   guint32 base = r->gen;
   r->gen += n + 1;
-  g_array_set_size (r->entries, 0);
+  r->n_ent = 0;
   g_array_set_size (r->pos_start, n + 1);
   g_array_set_size (r->labels, n);
   for (guint i = 0; i < n; i++)
@@ -341,16 +347,16 @@ best_path (SttItnRunner *r, const char *const *words, guint n)
     expand_epsilons (r, base, i);
     if (i == n)
       break;
-    guint32 first = g_array_index (r->pos_start, guint32, i), last = r->entries->len;
+    guint32 first = g_array_index (r->pos_start, guint32, i), last = r->n_ent;
     g_array_index (r->pos_start, guint32, i + 1) = last;
     expand_word (r, base, i, first, last, g_array_index (r->labels, guint32, i));
-    if (r->entries->len == last)
+    if (r->n_ent == last)
       return FALSE;
   }
   guint32 best = NONE;
   float best_cost = G_MAXFLOAT;
-  for (guint32 k = g_array_index (r->pos_start, guint32, n); k < r->entries->len; k++) {
-    const Entry *e = &g_array_index (r->entries, Entry, k);
+  for (guint32 k = g_array_index (r->pos_start, guint32, n); k < r->n_ent; k++) {
+    const Entry *e = &r->ent[k];
     float c = e->cost + f->final[e->state];
     if (is_current (r, base, n, k, e->state) && c < best_cost) {
       best_cost = c;
@@ -360,9 +366,9 @@ best_path (SttItnRunner *r, const char *const *words, guint n)
   if (best == NONE)
     return FALSE;
   g_array_set_size (r->path, 0);
-  for (guint32 k = best; g_array_index (r->entries, Entry, k).back != NONE;
-      k = g_array_index (r->entries, Entry, k).back)
-    g_array_append_val (r->path, g_array_index (r->entries, Entry, k).arc);
+  for (guint32 k = best; r->ent[k].back != NONE;
+      k = r->ent[k].back)
+    g_array_append_val (r->path, r->ent[k].arc);
   return TRUE;
 }
 

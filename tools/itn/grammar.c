@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define MAX_STATES 4000000
+#define MAX_DET_STATES 500000
 
 typedef struct {
   guint32 i, o;
@@ -762,6 +763,96 @@ net_rmepsilon (Net *n)
   return out;
 }
 
+static gint
+arc_cmp_label_first (gconstpointer pa, gconstpointer pb)
+{
+  const BArc *a = pa, *b = pb;
+  if (a->i != b->i)
+    return a->i < b->i ? -1 : 1;
+  if (a->o != b->o)
+    return a->o < b->o ? -1 : 1;
+  if (a->w != b->w)
+    return a->w < b->w ? -1 : 1;
+  return a->next < b->next ? -1 : a->next > b->next;
+}
+
+/* Subset construction over (input, output, weight) triples: paths that read, write and cost
+ * the same share their prefix, so the runtime follows one state where it followed many. The
+ * result accepts exactly the same weighted paths. Gives up (FALSE) past @max_states. */
+static gboolean
+net_determinize (Net *n, guint32 max_states, Net *out)
+{
+  GHashTable *ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+      (GDestroyNotify) g_bytes_unref, NULL);
+  GPtrArray *sets = g_ptr_array_new ();          /* GBytes of guint32 state ids, per DFA state */
+  GPtrArray *arcs = g_ptr_array_new ();          /* GArray of BArc, per DFA state */
+  GArray *final = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (BArc));
+  GArray *members = g_array_new (FALSE, FALSE, sizeof (guint32));
+  GBytes *first = g_bytes_new (&n->start, sizeof (guint32));
+  g_hash_table_insert (ids, g_bytes_ref (first), GUINT_TO_POINTER (0));
+  g_ptr_array_add (sets, first);
+  gboolean ok = TRUE;
+  for (guint d = 0; ok && d < sets->len; d++) {
+    gsize size;
+    const guint32 *set = g_bytes_get_data (g_ptr_array_index (sets, d), &size);
+    guint n_set = size / sizeof (guint32);
+    double fin = INFINITY;
+    g_array_set_size (all, 0);
+    for (guint k = 0; k < n_set; k++) {
+      fin = MIN (fin, n->final[set[k]]);
+      g_array_append_vals (all, n->arcs[set[k]]->data, n->arcs[set[k]]->len);
+    }
+    g_array_append_val (final, fin);
+    g_array_sort (all, arc_cmp_label_first);
+    GArray *darcs = g_array_new (FALSE, FALSE, sizeof (BArc));
+    for (guint a = 0; a < all->len;) {
+      const BArc *b = &g_array_index (all, BArc, a);
+      g_array_set_size (members, 0);
+      guint e = a;
+      for (; e < all->len; e++) {
+        const BArc *c = &g_array_index (all, BArc, e);
+        if (c->i != b->i || c->o != b->o || c->w != b->w)
+          break;
+        if (!members->len || g_array_index (members, guint32, members->len - 1) != c->next)
+          g_array_append_val (members, c->next);
+      }
+      GBytes *key = g_bytes_new (members->data, members->len * sizeof (guint32));
+      gpointer v;
+      if (!g_hash_table_lookup_extended (ids, key, NULL, &v)) {
+        v = GUINT_TO_POINTER (sets->len);
+        g_hash_table_insert (ids, g_bytes_ref (key), v);
+        g_ptr_array_add (sets, g_bytes_ref (key));
+      }
+      g_bytes_unref (key);
+      BArc na = { b->i, b->o, b->w, GPOINTER_TO_UINT (v) };
+      g_array_append_val (darcs, na);
+      a = e;
+    }
+    g_ptr_array_add (arcs, darcs);
+    if (sets->len > max_states)
+      ok = FALSE;
+  }
+  if (ok) {
+    out->n = sets->len;
+    out->start = 0;
+    out->arcs = (GArray **) g_ptr_array_free (arcs, FALSE);
+    out->final = (double *) g_array_free (final, FALSE);
+  } else {
+    for (guint d = 0; d < arcs->len; d++)
+      g_array_free (g_ptr_array_index (arcs, d), TRUE);
+    g_ptr_array_free (arcs, TRUE);
+    g_array_free (final, TRUE);
+  }
+  for (guint d = 0; d < sets->len; d++)
+    g_bytes_unref (g_ptr_array_index (sets, d));
+  g_ptr_array_free (sets, TRUE);
+  g_hash_table_destroy (ids);
+  g_array_free (all, TRUE);
+  g_array_free (members, TRUE);
+  return ok;
+}
+
 /* Merge states with the same final weight and the same arcs (to the same classes), until
  * nothing changes: the copies that rule references make share their common tails. */
 static Net
@@ -884,6 +975,11 @@ build (Compiler *c, SttItnGrammarStats *stats)
     g_set_error (c->error, STT_ITN_ERROR, STT_ITN_ERROR_GRAMMAR,
         "%s: 'main' accepts nothing", c->lx.name);
     return NULL;
+  }
+  Net det;
+  if (net_determinize (&live, MAX_DET_STATES, &det)) {
+    net_free (&live);
+    live = det;
   }
   Net merged = net_merge (&live);
   net_free (&live);
