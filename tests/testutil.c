@@ -105,3 +105,11 @@ stt_test_sphinx_feat_params (void)
         "or set STT_SPHINX_MODEL", path);
   return path;
 }
+
+int
+stt_test_wait_refcount (gpointer object, int expected)
+{
+  for (int i = 0; i < 500 && (int) G_OBJECT (object)->ref_count != expected; i++)
+    g_usleep (10000);
+  return G_OBJECT (object)->ref_count;
+}
