@@ -127,3 +127,11 @@ stt_test_tmp_file (const char *suffix, const char *contents, gssize len)
   g_free (tmpl);
   return path;
 }
+
+int
+stt_test_wait_refcount (gpointer object, int expected)
+{
+  for (int i = 0; i < 500 && (int) G_OBJECT (object)->ref_count != expected; i++)
+    g_usleep (10000);
+  return G_OBJECT (object)->ref_count;
+}

@@ -33,3 +33,8 @@ char *stt_test_sphinx_path (const char *name);
 /* A new temporary file with a unique name ending in @suffix, holding @len bytes of @contents
  * (-1: a NUL-terminated string). Free the path with g_free; remove the file with g_unlink. */
 char *stt_test_tmp_file (const char *suffix, const char *contents, gssize len);
+
+/* Wait (up to 5 s) until @object's refcount drops to @expected and return the final count:
+ * a bin that just changed state asynchronously may hold a reference for a moment from its
+ * helper thread, so a pipeline's refcount is checked with this rather than right away. */
+int stt_test_wait_refcount (gpointer object, int expected);
