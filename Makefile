@@ -60,3 +60,9 @@ clean:
 # scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
 bench-am: build
 	ninja -C $(BUILD) bench-am
+
+# Inverse text normalization: exact match per class on ../shared/data/itn and words/s on one
+# core (docs/benchmarks.md, "Inverse text normalization").
+.PHONY: bench-itn
+bench-itn: build
+	STT_MODEL_PATH=$(abspath $(BUILD))/models $(BUILD)/tests/bench/itn-bench $(SHARED_DATA)/itn
