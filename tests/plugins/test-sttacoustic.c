@@ -200,7 +200,7 @@ GST_START_TEST (test_discont_and_eos_flush)
 }
 GST_END_TEST;
 
-/* Features of the wrong dimension and partial frames are errors, not crashes. */
+/* Features of the wrong dimension, partial frames and NaNs are errors, not crashes. */
 GST_START_TEST (test_bad_input)
 {
   GstHarness *h = gst_harness_new ("sttacoustic");
@@ -212,6 +212,13 @@ GST_START_TEST (test_bad_input)
 
   h = harness_new ("sttacoustic");
   fail_unless_equals_int (gst_harness_push (h, gst_buffer_new_allocate (NULL, 10, NULL)),
+      GST_FLOW_ERROR);
+  gst_harness_teardown (h);
+
+  float frames[2 * DIM] = { 0 };
+  frames[DIM + 5] = NAN;
+  h = harness_new ("sttacoustic");
+  fail_unless_equals_int (gst_harness_push (h, frames_buffer (frames, 0, 2, TRUE)),
       GST_FLOW_ERROR);
   gst_harness_teardown (h);
 }
