@@ -617,6 +617,8 @@ test_limits (void)
   fixture_stop (&f);
 }
 
+static void riff_header (guint8 *h, guint tag, guint channels, guint rate, guint bits);
+
 static void
 test_auth_and_language (void)
 {
@@ -637,6 +639,9 @@ test_auth_and_language (void)
   g_assert_cmpfloat (metric (&f, "stt_errors_total{kind=\"auth\"}"), ==, 2);
 
   c = ws_connect (&f, "conversation", "language=de-DE", KEY, &status);
+  guint8 h[44];
+  riff_header (h, 1, 1, 16000, 16);
+  send_audio (c, ID_A, h, sizeof h);
   wait_closed (c, 1007);
   g_assert_nonnull (strstr (c->close_reason, "de-DE"));
   client_free (c);

@@ -27,6 +27,7 @@ struct _SttSession {
   char *initial_silence_ms, *end_silence_ms, *segmentation_silence_ms;
   GHashTable *finished;         /* request ids whose turn has ended */
   gboolean closing;
+  char *language_error;         /* set when the language is not served: close at the RIFF */
 
   /* the turn in progress (turn_id != NULL) */
   char *turn_id;
@@ -319,6 +320,10 @@ handle_audio (SttSession *s, const SttFrame *f)
 {
   if (g_hash_table_contains (s->finished, f->request_id))
     return;                     /* in-flight audio or the SDK's second empty frame (§2.3) */
+  if (s->language_error) {
+    close_with (s, CLOSE_BAD_DATA, "language", s->language_error);
+    return;
+  }
   if (!s->turn_id) {
     start_turn_with_audio (s, f);
     return;
@@ -472,6 +477,7 @@ session_free (SttSession *s)
   g_hash_table_unref (s->finished);
   g_free (s->mode);
   g_free (s->connection_id);
+  g_free (s->language_error);
   g_free (s->initial_silence_ms);
   g_free (s->end_silence_ms);
   g_free (s->segmentation_silence_ms);
@@ -541,12 +547,11 @@ stt_session_new (SttService *service, SoupWebsocketConnection *ws, const char *m
 
   g_signal_connect (ws, "message", G_CALLBACK (on_message), s);
   g_signal_connect (ws, "closed", G_CALLBACK (on_closed), s);
-  if (!language_ok) {
-    char *reason = g_strdup_printf ("language %.20s is not served here (model locale %.20s)",
-        lang_copy, service->locale);
-    close_with (s, CLOSE_BAD_DATA, "language", reason);
-    g_free (reason);
-  }
+  /* Refused when the audio starts, not at once: a close before the SDK has sent its
+   * configuration surfaces there as a send error instead of BadRequestParameters. */
+  if (!language_ok)
+    s->language_error = g_strdup_printf ("language %.20s is not served here (model locale "
+        "%.20s)", lang_copy, service->locale);
   g_free (lang_copy);
   return s;
 }
