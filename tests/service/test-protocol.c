@@ -683,6 +683,17 @@ test_bad_config (void)
   g_assert_error (err, STT_SERVICE_ERROR, STT_SERVICE_ERROR_CONFIG);
   g_assert_nonnull (strstr (err->message, "no-such-element-xyz"));
   g_clear_error (&err);
+  /* the fragment must end in results: a front end alone gives features or audio */
+  cfg.pipeline = "audioconvert";
+  g_assert_null (stt_service_new (&cfg, &err));
+  g_assert_error (err, STT_SERVICE_ERROR, STT_SERVICE_ERROR_CONFIG);
+  g_assert_nonnull (strstr (err->message, "application/x-stt-result"));
+  g_clear_error (&err);
+  cfg.pipeline = "sttprofanity";
+  g_assert_null (stt_service_new (&cfg, &err));
+  g_assert_error (err, STT_SERVICE_ERROR, STT_SERVICE_ERROR_CONFIG);
+  g_assert_nonnull (strstr (err->message, "16 kHz"));
+  g_clear_error (&err);
   cfg.pipeline = "identity";
   cfg.host = "not-an-address";
   SttService *s = stt_service_new (&cfg, &err);

@@ -293,9 +293,42 @@ build_pipeline (const char *head, const char *fragment, GError **error)
 #define DECODED_HEAD "appsrc name=sttsrc format=bytes ! decodebin name=sttdec " \
     "audioconvert name=sttconv ! audioresample ! capsfilter name=sttin caps=" SERVICE_CAPS
 
+/* FALSE when what @pad can carry (asked while unlinked) cannot include @want. */
+static gboolean
+pad_can_carry (GstElement *bin, const char *pad_name, const char *want, char **got)
+{
+  GstPad *pad = gst_element_get_static_pad (bin, pad_name);
+  GstCaps *caps = gst_pad_query_caps (pad, NULL);
+  GstCaps *wanted = gst_caps_from_string (want);
+  gboolean ok = gst_caps_can_intersect (caps, wanted);
+  if (!ok)
+    *got = gst_caps_to_string (caps);
+  gst_caps_unref (wanted);
+  gst_caps_unref (caps);
+  gst_object_unref (pad);
+  return ok;
+}
+
 gboolean
 stt_stream_check_fragment (const char *fragment, GError **error)
 {
+  GstElement *bin = fragment_bin (fragment, error);
+  if (!bin)
+    return FALSE;
+  char *got = NULL;
+  gboolean in_ok = pad_can_carry (bin, "sink", SERVICE_CAPS, &got);
+  if (!in_ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the pipeline fragment '%s' "
+        "does not take 16 kHz mono S16LE audio (it takes %s); start it with sttfeatures",
+        fragment, got);
+  else if (!pad_can_carry (bin, "src", GST_STT_RESULT_CAPS, &got))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the pipeline fragment '%s' "
+        "does not produce " GST_STT_RESULT_CAPS " (it gives %s); end it with sttdecoder or a "
+        "result filter", fragment, got);
+  g_free (got);
+  gst_object_unref (gst_object_ref_sink (bin));
+  if (error && *error)
+    return FALSE;
   GstElement *p = build_pipeline (DECODED_HEAD, fragment, error);
   if (!p)
     return FALSE;
