@@ -19,6 +19,7 @@ function startService(args) {
         child.removeAllListeners('exit');
         resolve({
           port: parseInt(m[1], 10),
+          pid: child.pid,
           output: () => out,
           stop: () => new Promise((res) => { child.on('exit', res); child.kill('SIGTERM'); }),
         });
