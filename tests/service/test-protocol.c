@@ -674,6 +674,91 @@ test_auth_and_language (void)
   fixture_stop (&f);
 }
 
+/* ---- raw TCP: bytes that are not HTTP, and oversized HTTP headers ----------------------------- */
+
+typedef struct {
+  guint port;
+  GBytes *request;
+  char *reply;                  /* first bytes of the answer ("" when the server just closed) */
+  gboolean done;
+} RawCall;
+
+/* Blocking socket I/O runs in a thread: the service answers from this thread's main context. */
+static gpointer
+raw_thread (gpointer data)
+{
+  RawCall *c = data;
+  GSocketClient *client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, 10);
+  GError *err = NULL;
+  GSocketConnection *conn = g_socket_client_connect_to_host (client, "127.0.0.1", c->port, NULL,
+      &err);
+  g_assert_no_error (err);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  /* The server may close before everything is written: that is an answer too. */
+  g_output_stream_write_all (out, g_bytes_get_data (c->request, NULL),
+      g_bytes_get_size (c->request), NULL, NULL, NULL);
+  char buf[256] = { 0 };
+  gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf,
+      sizeof buf - 1, NULL, NULL);
+  c->reply = g_strndup (buf, MAX (n, 0));
+  g_object_unref (conn);
+  g_object_unref (client);
+  g_atomic_int_set (&c->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static char *
+raw_request (Fixture *f, GBytes *request)
+{
+  RawCall c = { stt_service_get_port (f->service), request, NULL, FALSE };
+  GThread *t = g_thread_new ("raw-client", raw_thread, &c);
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (15, timeout_cb, &expired);
+  while (!g_atomic_int_get (&c.done) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (expired);
+  g_source_remove (id);
+  g_thread_join (t);
+  return c.reply;
+}
+
+static void
+test_raw_garbage (void)
+{
+  Fixture f;
+  fixture_start (&f, 0, 0, NULL);
+  GRand *r = g_rand_new_with_seed (g_test_rand_int ());
+  guint8 junk[4096];
+  for (guint i = 0; i < sizeof junk; i++)
+    junk[i] = g_rand_int_range (r, 0, 256);
+  g_rand_free (r);
+  GBytes *b = g_bytes_new (junk, sizeof junk);
+  char *reply = raw_request (&f, b);
+  /* either an HTTP error or a closed connection, never a hang */
+  g_assert_true (*reply == '\0' || g_str_has_prefix (reply, "HTTP/1.1 4"));
+  g_free (reply);
+  g_bytes_unref (b);
+
+  GString *big = g_string_new ("GET /speech/recognition/interactive/cognitiveservices/v1 "
+      "HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nX-Huge: ");
+  for (int i = 0; i < 200000; i++)
+    g_string_append_c (big, 'a');
+  g_string_append (big, "\r\n\r\n");
+  b = g_bytes_new (big->str, big->len);
+  g_string_free (big, TRUE);
+  reply = raw_request (&f, b);
+  g_assert_true (*reply == '\0' || g_str_has_prefix (reply, "HTTP/1.1 4"));
+  g_free (reply);
+  g_bytes_unref (b);
+
+  JsonParser *p;
+  http_json (&f, "/ready", 200, &p);
+  g_object_unref (p);
+  fixture_stop (&f);
+}
+
 static void
 test_bad_config (void)
 {
@@ -717,6 +802,7 @@ main (int argc, char **argv)
   g_test_add_func ("/service/empty-turn", test_empty_turn);
   g_test_add_func ("/service/limits", test_limits);
   g_test_add_func ("/service/auth-and-language", test_auth_and_language);
+  g_test_add_func ("/service/raw-garbage", test_raw_garbage);
   g_test_add_func ("/service/bad-config", test_bad_config);
   return g_test_run ();
 }
