@@ -126,4 +126,113 @@ int stt_tmat_sphinx_cost (const SttTmat *tmat, int t, int from, int to);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttTmat, stt_tmat_unref)
 
+/* ---- Gaussian codebooks (means, variances) ----------------------------------------------- */
+
+typedef struct _SttGauden SttGauden;
+
+/* Sphinx s3 means or variances (@variances: values must also be >= 0). */
+SttGauden *stt_gauden_parse_sphinx (GBytes *bytes, const char *name, gboolean variances,
+    GError **error);
+/* The project's am/means.bin / am/variances.bin; the values are used in place (no copy) from
+ * @bytes, which the object keeps referenced. */
+SttGauden *stt_gauden_parse (GBytes *bytes, const char *name, gboolean variances,
+    GError **error);
+GBytes *stt_gauden_serialize (const SttGauden *gauden);
+SttGauden *stt_gauden_ref (SttGauden *gauden);
+void stt_gauden_unref (SttGauden *gauden);
+
+int stt_gauden_n_codebooks (const SttGauden *gauden);   /* 42 (one per CI phone: PTM) */
+int stt_gauden_n_streams (const SttGauden *gauden);     /* 3 */
+int stt_gauden_n_densities (const SttGauden *gauden);   /* 128 Gaussians per codebook/stream */
+int stt_gauden_dim (const SttGauden *gauden);           /* Σ stream lengths (39) */
+int stt_gauden_veclen (const SttGauden *gauden, int stream);         /* 13 */
+int stt_gauden_stream_offset (const SttGauden *gauden, int stream);  /* first feature dim */
+/* Codebook @m, stream @f: n_densities × veclen floats, density after density. */
+const float *stt_gauden_values (const SttGauden *gauden, int m, int f);
+/* The bytes holding the values (for sharing checks); owned by the object. */
+GBytes *stt_gauden_get_bytes (const SttGauden *gauden);
+gboolean stt_gauden_same_shape (const SttGauden *a, const SttGauden *b);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttGauden, stt_gauden_unref)
+
+/* ---- mixture weights --------------------------------------------------------------------- */
+
+typedef struct _SttMixw SttMixw;
+
+/* Sphinx sendump (8-bit quantised weights); the values are used in place from @bytes. */
+SttMixw *stt_mixw_parse_sphinx (GBytes *bytes, const char *name, GError **error);
+/* The project's am/mixw.bin, used in place. */
+SttMixw *stt_mixw_parse (GBytes *bytes, const char *name, GError **error);
+GBytes *stt_mixw_serialize (const SttMixw *mixw);
+SttMixw *stt_mixw_ref (SttMixw *mixw);
+void stt_mixw_unref (SttMixw *mixw);
+
+int stt_mixw_n_streams (const SttMixw *mixw);
+int stt_mixw_n_codewords (const SttMixw *mixw);
+int stt_mixw_n_senones (const SttMixw *mixw);
+/* Nats per quantisation step: ln weight = -q · unit. */
+float stt_mixw_unit (const SttMixw *mixw);
+/* q of every senone for stream @f, codeword @cw (n_senones bytes). */
+const guint8 *stt_mixw_row (const SttMixw *mixw, int f, int cw);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttMixw, stt_mixw_unref)
+
+/* ---- filler dictionary ------------------------------------------------------------------- */
+
+/* Check a Sphinx noisedict: "WORD PHONE..." lines, every phone a CI phone of @mdef, no word
+ * twice. The error names the file, line and what is wrong. */
+gboolean stt_noisedict_check (GBytes *bytes, const char *name, const SttMdef *mdef,
+    GError **error);
+
+/* ---- senone scoring ---------------------------------------------------------------------- */
+
+/* The tables every scorer of one model shares: the model's files plus the precomputed
+ * Gaussian weights (W = [x², x, 1] coefficients per stream) and weight lookups. Immutable. */
+typedef struct _SttAcousticTables SttAcousticTables;
+
+/* Check that the parts fit together (PTM: one codebook per CI phone, same streams and senone
+ * count) and precompute. Takes its own references. */
+SttAcousticTables *stt_acoustic_tables_new (SttMdef *mdef, SttGauden *means,
+    SttGauden *variances, SttMixw *mixw, GError **error);
+/* The tables of model @model (files am/mdef.bin, am/means.bin, am/variances.bin,
+ * am/mixw.bin), built once per SttModel and shared by every caller (a new reference). */
+SttAcousticTables *stt_acoustic_tables_from_model (SttModel *model, GError **error);
+SttAcousticTables *stt_acoustic_tables_ref (SttAcousticTables *tables);
+void stt_acoustic_tables_unref (SttAcousticTables *tables);
+int stt_acoustic_tables_dim (const SttAcousticTables *tables);        /* features per frame */
+int stt_acoustic_tables_n_senones (const SttAcousticTables *tables);
+int stt_acoustic_tables_n_densities (const SttAcousticTables *tables);
+SttMdef *stt_acoustic_tables_get_mdef (const SttAcousticTables *tables);
+SttGauden *stt_acoustic_tables_get_means (const SttAcousticTables *tables);
+SttGauden *stt_acoustic_tables_get_variances (const SttAcousticTables *tables);
+SttMixw *stt_acoustic_tables_get_mixw (const SttAcousticTables *tables);
+/* The variance floor applied before precomputing (Sphinx -varfloor). */
+#define STT_AM_VARIANCE_FLOOR 1e-4f
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttAcousticTables, stt_acoustic_tables_unref)
+
+/* One stream's scorer: scratch buffers over shared tables. Not thread-safe (one per stream);
+ * any number of scorers may share one SttAcousticTables from different threads.
+ *
+ * Per frame, for every senone s of codebook m: score(s) = Σ_streams ln Σ_{g ∈ top-N(m,f)}
+ * w_{s,f,g} N(x_f; μ_g, σ_g²), over the @top_n best Gaussians of each codebook and stream
+ * (top_n >= n_densities = the exact full mixture), then shifted so that the best senone of
+ * the frame is 0. Natural log, float32, as application/x-stt-scores. */
+typedef struct _SttAcousticScorer SttAcousticScorer;
+
+/* @use_blas: evaluate the Gaussians of up to @max_batch frames at once as one matrix product
+ * per stream (OpenBLAS, one thread); FALSE: frame by frame in plain C. Without OpenBLAS at
+ * build time, @use_blas is ignored. */
+SttAcousticScorer *stt_acoustic_scorer_new (SttAcousticTables *tables, int top_n,
+    gboolean use_blas, int max_batch);
+void stt_acoustic_scorer_free (SttAcousticScorer *scorer);
+/* Score @n_frames frames of @dim floats each (@feat, frame after frame) into @out
+ * (@n_frames × n_senones floats). */
+void stt_acoustic_scorer_score (SttAcousticScorer *scorer, const float *feat, int n_frames,
+    float *out);
+/* TRUE when this build has OpenBLAS. */
+gboolean stt_acoustic_have_blas (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttAcousticScorer, stt_acoustic_scorer_free)
+
 G_END_DECLS
