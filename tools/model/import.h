@@ -25,3 +25,7 @@ GBytes *stt_import_read (const char *dir, const char *name, GError **error);
 /* import-am.c: phone set, transition matrices, Gaussians, mixture weights (the am/ files), and
  * the front end's feat.params and the filler dictionary noisedict, copied verbatim. */
 gboolean stt_import_am (SttImport *imp, GError **error);
+
+/* import-graph.c: the decoding graph (decoder/graph.bin) from the dictionaries; also the LM
+ * (lm/lm.bin) if no earlier step wrote it. */
+gboolean stt_import_graph (SttImport *imp, GError **error);
