@@ -10,6 +10,11 @@ stt_noisedict_check (GBytes *bytes, const char *name, const SttMdef *mdef, GErro
 {
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
+  if (size == 0) {
+    g_set_error (error, STT_AM_ERROR, STT_AM_ERROR_TRUNCATED,
+        "%s: empty file; expected \"WORD PHONE\" lines", name);
+    return FALSE;
+  }
   if (memchr (data, 0, size) || !g_utf8_validate_len (data, size, NULL)) {
     g_set_error (error, STT_AM_ERROR, STT_AM_ERROR_FOREIGN,
         "%s: not a text file (NUL byte or invalid UTF-8); expected \"WORD PHONE\" lines",

@@ -3,6 +3,9 @@
  */
 #include "import.h"
 
+#include <stt/fe.h>
+#include <stdio.h>
+
 #include <string.h>
 
 /* Parse a Sphinx file with @parse, write @serialize's output as model file @out. */
@@ -30,34 +33,50 @@ read_part (SttImport *imp, const char *file, Parse parse, GError **error)
   return parse (bytes, path, error);
 }
 
-/* feat.params must be "-option value" text lines; the front end interprets it. */
+/* "-svspec 0-12/13-25/26-38": the streams the features are split into. */
 static gboolean
-check_feat_params (GBytes *bytes, const char *path, GError **error)
+svspec_matches (const char *text, const SttGauden *g)
+{
+  const char *at = strstr (text, "-svspec");
+  if (!at)
+    return stt_gauden_n_streams (g) == 1;
+  g_autofree char *value = g_strndup (at + 7, strcspn (at + 7, "\n"));
+  g_auto (GStrv) groups = g_strsplit (g_strstrip (value), "/", -1);
+  if (g_strv_length (groups) != (guint) stt_gauden_n_streams (g))
+    return FALSE;
+  for (int f = 0; groups[f]; f++) {
+    int lo, hi;
+    if (sscanf (groups[f], "%d-%d", &lo, &hi) != 2 || lo != stt_gauden_stream_offset (g, f)
+        || hi - lo + 1 != stt_gauden_veclen (g, f))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* feat.params must load in the front end and give the features the model expects. */
+static gboolean
+check_feat_params (GBytes *bytes, const char *path, SttAcousticTables *tables, GError **error)
 {
   gsize n;
   const char *data = g_bytes_get_data (bytes, &n);
-  if (memchr (data, 0, n) || !g_utf8_validate_len (data, n, NULL)) {
+  if (n == 0 || memchr (data, 0, n) || !g_utf8_validate_len (data, n, NULL)) {
     g_set_error (error, STT_AM_ERROR, STT_AM_ERROR_FOREIGN,
         "%s: not a text file; expected \"-option value\" lines", path);
     return FALSE;
   }
+  SttFeParams *params = stt_fe_params_load (path, error);
+  if (!params)
+    return FALSE;
   g_autofree char *text = g_strndup (data, n);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  gboolean has_feat = FALSE;
-  for (int i = 0; lines[i]; i++) {
-    char *l = g_strstrip (lines[i]);
-    if (!*l || *l == '#')
-      continue;
-    if (*l != '-') {
-      g_set_error (error, STT_AM_ERROR, STT_AM_ERROR_CORRUPT,
-          "%s:%d: expected \"-option value\", found \"%.40s\"", path, i + 1, l);
-      return FALSE;
-    }
-    has_feat |= g_str_has_prefix (l, "-feat ") || g_str_has_prefix (l, "-feat\t");
-  }
-  if (!has_feat) {
+  SttGauden *means = stt_acoustic_tables_get_means (tables);
+  int dim = stt_fe_params_get_dimension (params);
+  g_autofree char *type = g_strdup (stt_fe_params_get_feature_type (params));
+  stt_fe_params_unref (params);
+  if (dim != stt_acoustic_tables_dim (tables) || !svspec_matches (text, means)) {
     g_set_error (error, STT_AM_ERROR, STT_AM_ERROR_CORRUPT,
-        "%s: no -feat line (the feature type the model was trained on)", path);
+        "%s: features of %d floats (-feat %s) split as its -svspec says do not fit the "
+        "acoustic model's %d streams of %d floats; is it the model's own feat.params?", path,
+        dim, type, stt_gauden_n_streams (means), stt_acoustic_tables_dim (tables));
     return FALSE;
   }
   return TRUE;
@@ -103,7 +122,6 @@ stt_import_am (SttImport *imp, GError **error)
       || !(vars = read_part (imp, "variances", parse_variances, error))
       || !(mixw = read_part (imp, "sendump", (Parse) stt_mixw_parse_sphinx, error))
       || !(feat = stt_import_read (imp->hmm_dir, "feat.params", error))
-      || !check_feat_params (feat, feat_path, error)
       || !(noise = stt_import_read (imp->hmm_dir, "noisedict", error))
       || !stt_noisedict_check (noise, noise_path, imp->mdef, error))
     return FALSE;
@@ -121,6 +139,8 @@ stt_import_am (SttImport *imp, GError **error)
     g_prefix_error (error, "%s: ", imp->hmm_dir);
     return FALSE;
   }
+  if (!check_feat_params (feat, feat_path, tables, error))
+    return FALSE;
   g_autoptr (GBytes) b_mdef = stt_mdef_serialize (imp->mdef);
   g_autoptr (GBytes) b_tmat = stt_tmat_serialize (tmat);
   g_autoptr (GBytes) b_means = stt_gauden_serialize (means);
