@@ -162,6 +162,11 @@ main (int argc, char **argv)
     stt_search_start (search, 0);
     for (gsize f = 0; f < nf; f++)
       stt_search_step (search, scores + f * n_sen);
+    if (g_getenv ("STT_PRINT_VITERBI")) {
+      char *vit = stt_search_get_partial (search);
+      g_printerr ("viterbi: %s\n", vit);
+      g_free (vit);
+    }
     SttLattice *lat = stt_search_finish (search);
     GPtrArray *paths = lat ? stt_lattice_nbest (lat, nbest) : g_ptr_array_new ();
     gint64 t3 = g_get_monotonic_time ();
