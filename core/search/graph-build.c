@@ -33,6 +33,10 @@ struct _SttGraphBuilder {
   GArray *words;                /* SttGraphWord */
   GString *text;
   GHashTable *seen;             /* dictionary spellings already added */
+  GHashTable *rc_index;         /* (base,left) -> rc row + 1 */
+  GArray *rc_var;               /* guint8 [n_rcrow][stride] */
+  GArray *rc_first;             /* guint32 */
+  GArray *rc_hmm;               /* guint32 */
   guint max_senone;
   /* set by stt_graph_builder_new_for_am */
   SttMdef *mdef;
@@ -109,6 +113,10 @@ stt_graph_builder_new (const SttGraphPhoneSet *phones)
   b->words = g_array_new (FALSE, FALSE, sizeof (SttGraphWord));
   b->text = g_string_new (NULL);
   b->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  b->rc_index = g_hash_table_new (g_direct_hash, g_direct_equal);
+  b->rc_var = g_array_new (FALSE, TRUE, 1);
+  b->rc_first = g_array_new (FALSE, FALSE, sizeof (guint32));
+  b->rc_hmm = g_array_new (FALSE, FALSE, sizeof (guint32));
   return b;
 }
 
@@ -170,6 +178,10 @@ stt_graph_builder_free (SttGraphBuilder *b)
   g_array_unref (b->words);
   g_string_free (b->text, TRUE);
   g_hash_table_unref (b->seen);
+  g_hash_table_unref (b->rc_index);
+  g_array_unref (b->rc_var);
+  g_array_unref (b->rc_first);
+  g_array_unref (b->rc_hmm);
   if (b->mdef)
     stt_mdef_unref (b->mdef);
   if (b->tmat)
@@ -177,6 +189,34 @@ stt_graph_builder_free (SttGraphBuilder *b)
   g_free (b->filler);
   g_free (b->tmat_logprob);
   g_free (b);
+}
+
+/* The right-context row of a word-final phone @base after @left: its distinct HMMs over
+ * every possible next phone, and which one each next phone selects. */
+static guint
+rc_row (SttGraphBuilder *b, guint base, guint left)
+{
+  guint key = base * b->ps.n_ci + left + 1;
+  gpointer v = g_hash_table_lookup (b->rc_index, GUINT_TO_POINTER (key));
+  if (v)
+    return GPOINTER_TO_UINT (v) - 1;
+  guint row = b->rc_first->len;
+  guint32 first = b->rc_hmm->len;
+  g_array_append_val (b->rc_first, first);
+  guint stride = (b->ps.n_ci + 3) & ~3u;
+  g_array_set_size (b->rc_var, (row + 1) * stride);
+  for (guint rc = 0; rc < b->ps.n_ci; rc++) {
+    guint32 h = hmm_for_phone (b, b->ps.phone_id (b->ps.data, base, left, rc, STT_WPOS_END));
+    guint v2;
+    for (v2 = first; v2 < b->rc_hmm->len; v2++)
+      if (g_array_index (b->rc_hmm, guint32, v2) == h)
+        break;
+    if (v2 == b->rc_hmm->len)
+      g_array_append_val (b->rc_hmm, h);
+    g_array_index (b->rc_var, guint8, row * stride + rc) = v2 - first;
+  }
+  g_hash_table_insert (b->rc_index, GUINT_TO_POINTER (key), GUINT_TO_POINTER (row + 1));
+  return row;
 }
 
 /* Output spelling: "read(2)" -> "read". */
@@ -250,9 +290,7 @@ stt_graph_builder_add_word (SttGraphBuilder *b, const char *word, const guint *p
     g_hash_table_insert (b->child_index, k, GUINT_TO_POINTER (c + 1));
     parent = c;
   }
-  guint hmm = hmm_for_phone (b, b->ps.phone_id (b->ps.data, ph[n - 1], ph[n - 2], sil,
-          STT_WPOS_END));
-  node_link (b, parent, node_new (b, hmm, wid, ph[n - 1]));
+  node_link (b, parent, node_new (b, rc_row (b, ph[n - 1], ph[n - 2]), wid, ph[n - 1]));
   return TRUE;
 }
 
@@ -299,7 +337,8 @@ stt_graph_builder_finish (SttGraphBuilder *b, GError **error)
   g_byte_array_append (out, (const guint8 *) STT_GRAPH_MAGIC, 8);
   guint32 text_size = (b->text->len + 3) & ~3u;
   guint32 hdr[] = { STT_GRAPH_VERSION, b->ps.n_ci, b->ps.sil, b->ps.n_tmat, b->hmms->len,
-    n_node, n_root, b->words->len, text_size, b->max_senone + 1, 0, 0, 0, 0 };
+    n_node, n_root, b->words->len, text_size, b->max_senone + 1, b->rc_first->len,
+    b->rc_hmm->len, 0, 0 };
   for (guint i = 0; i < G_N_ELEMENTS (hdr); i++)
     put_u32 (out, hdr[i]);
   for (guint i = 0; i < b->ps.n_ci; i++)
@@ -326,6 +365,15 @@ stt_graph_builder_finish (SttGraphBuilder *b, GError **error)
     put_u32 (out, (guint32) p->word);
     put_u32 (out, p->ci);
   }
+  for (guint i = 0; i < b->rc_var->len; i += 4) {
+    const guint8 *v = (const guint8 *) b->rc_var->data + i;
+    put_u32 (out, v[0] | (v[1] << 8) | (v[2] << 16) | ((guint32) v[3] << 24));
+  }
+  for (guint i = 0; i < b->rc_first->len; i++)
+    put_u32 (out, g_array_index (b->rc_first, guint32, i));
+  put_u32 (out, b->rc_hmm->len);
+  for (guint i = 0; i < b->rc_hmm->len; i++)
+    put_u32 (out, g_array_index (b->rc_hmm, guint32, i));
   for (guint i = 0; i < b->words->len; i++) {
     SttGraphWord *w = &g_array_index (b->words, SttGraphWord, i);
     put_u32 (out, w->text);

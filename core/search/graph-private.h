@@ -25,8 +25,12 @@ typedef struct {
   guint32 flags;
 } SttGraphWord;
 
+static inline gboolean
+stt_graph_node_has_rc (const struct _SttGraph *g, guint32 node);
+
 typedef struct {
-  guint32 hmm;                  /* HMM id; for roots the row of the mpx table (= node id) */
+  guint32 hmm;                  /* HMM id; roots: row of the mpx table (= node id);
+                                   word-final phones of longer words: right-context row */
   guint32 first_child;
   guint32 n_child;
   gint32 word;                  /* >= 0: the node is the last phone of this word */
@@ -45,5 +49,27 @@ struct _SttGraph {
   const SttGraphWord *word;
   const char *text;
   guint32 text_size;
+  /* right-context fan-out of word-final phones (nodes >= n_root with a word) */
+  guint n_rcrow, n_rcvar;
+  const guint8 *rc_var;         /* [n_rcrow][rc_stride]: variant of each right-context phone */
+  guint rc_stride;              /* n_ci rounded up to 4 */
+  const guint32 *rc_first;      /* [n_rcrow]: first variant in rc_hmm; [n_rcrow] = n_rcvar */
+  const guint32 *rc_hmm;        /* [n_rcvar] */
+  guint32 *var_base;            /* [n_node]: first slot of a word-final node's variants */
+  guint n_slots;                /* n_node + variants of every word-final node */
   guint root_sil_word;          /* node of the <sil> word, or G_MAXUINT */
 };
+
+/* Word-final phones of multi-phone words fan out over the next word's first phone. */
+static inline gboolean
+stt_graph_node_has_rc (const SttGraph *g, guint32 node)
+{
+  return node >= g->n_root && g->node[node].word >= 0;
+}
+
+static inline guint
+stt_graph_node_n_var (const SttGraph *g, guint32 node)
+{
+  guint row = g->node[node].hmm;
+  return g->rc_first[row + 1] - g->rc_first[row];
+}

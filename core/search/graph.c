@@ -54,7 +54,8 @@ check_graph (SttGraph *g, gsize node_off, GError **error)
     gsize off = node_off + (gsize) i * sizeof (SttGraphNode);
     if (n->ci >= g->n_ci)
       return fail (error, off, "a node has an unknown phone");
-    if (i < g->n_root ? n->hmm != i : n->hmm >= g->n_hmm)
+    if (i < g->n_root ? n->hmm != i : n->word >= 0 ? n->hmm >= g->n_rcrow
+        : n->hmm >= g->n_hmm)
       return fail (error, off, "a node names an HMM that does not exist");
     if (n->word >= (gint32) g->n_word || n->word < -1)
       return fail (error, off, "a node names a word that does not exist");
@@ -62,6 +63,18 @@ check_graph (SttGraph *g, gsize node_off, GError **error)
             || n->n_child > g->n_node - n->first_child))
       return fail (error, off, "a node's children are out of range");
   }
+  for (guint r = 0; r < g->n_rcrow; r++) {
+    if (g->rc_first[r] >= g->rc_first[r + 1] || g->rc_first[r + 1] > g->n_rcvar)
+      return fail (error, 0, "a right-context row is out of range");
+    for (guint c = 0; c < g->n_ci; c++)
+      if (g->rc_var[r * g->rc_stride + c] >= g->rc_first[r + 1] - g->rc_first[r])
+        return fail (error, 0, "a right-context row names a variant that does not exist");
+  }
+  if (g->rc_first[g->n_rcrow] != g->n_rcvar)
+    return fail (error, 0, "the right-context rows do not end at the variant count");
+  for (guint v = 0; v < g->n_rcvar; v++)
+    if (g->rc_hmm[v] >= g->n_hmm)
+      return fail (error, 0, "a right-context variant names an HMM that does not exist");
   for (guint i = 0; i < g->n_word; i++) {
     if (g->word[i].text >= g->text_size)
       return fail (error, 0, "a word's spelling is outside the text section");
@@ -108,6 +121,9 @@ stt_graph_new_from_bytes (GBytes *bytes, GError **error)
   g->n_word = h[7];
   g->text_size = h[8];
   g->n_senones = h[9];
+  g->n_rcrow = h[10];
+  g->n_rcvar = h[11];
+  g->rc_stride = (h[1] + 3) & ~3u;
   g->root_sil_word = G_MAXUINT;
   const guint8 *p;
   if (g->n_ci == 0 || g->n_ci > 255 || g->sil >= g->n_ci || g->n_root > g->n_node
@@ -143,6 +159,17 @@ stt_graph_new_from_bytes (GBytes *bytes, GError **error)
               error)))
     goto bad;
   g->node = (const SttGraphNode *) p;
+  if (!(p = take (data, len, &pos, (guint64) g->n_rcrow * g->rc_stride, "right contexts",
+              error)))
+    goto bad;
+  g->rc_var = p;
+  if (!(p = take (data, len, &pos, ((guint64) g->n_rcrow + 1) * 4, "right-context rows",
+              error)))
+    goto bad;
+  g->rc_first = (const guint32 *) p;
+  if (!(p = take (data, len, &pos, (guint64) g->n_rcvar * 4, "right-context variants", error)))
+    goto bad;
+  g->rc_hmm = (const guint32 *) p;
   if (!(p = take (data, len, &pos, (guint64) g->n_word * sizeof (SttGraphWord), "words",
               error)))
     goto bad;
@@ -156,6 +183,19 @@ stt_graph_new_from_bytes (GBytes *bytes, GError **error)
   }
   if (!check_graph (g, node_off, error))
     goto bad;
+  g->var_base = g_new0 (guint32, g->n_node);
+  guint64 slots = g->n_node;
+  for (guint i = 0; i < g->n_node; i++) {
+    if (stt_graph_node_has_rc (g, i)) {
+      g->var_base[i] = slots;
+      slots += stt_graph_node_n_var (g, i);
+    }
+  }
+  if (slots > G_MAXINT32) {
+    fail (error, 0, "too many HMM variants");
+    goto bad;
+  }
+  g->n_slots = slots;
   for (guint r = 0; r < g->n_root; r++) {
     gint32 w = g->node[r].word;
     if (w >= 0 && (g->word[w].flags & STT_GRAPH_WORD_SILENCE))
@@ -182,6 +222,7 @@ stt_graph_unref (SttGraph *g)
   g_bytes_unref (g->bytes);
   g_free (g->tmat);
   g_free (g->hmm);
+  g_free (g->var_base);
   g_free (g);
 }
 

@@ -16,6 +16,8 @@ typedef struct {
   gint32 h1, h2;                /* LM history after this word (fillers pass it through) */
   float pen;                    /* LM (or filler) term added when the word was entered */
   guint32 last_ci;              /* last phone: left context of the next word */
+  gint32 rc_off;                /* exit scores per right-context variant (search only), or -1 */
+  gint32 rc_row;
 } SttBp;
 
 struct _SttSearchLmMap {

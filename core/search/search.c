@@ -19,6 +19,8 @@ typedef struct {
   gint32 in_bp;
   guint32 in_hmm;
   guint32 node;
+  guint32 slot;                 /* node, or a right-context variant of a word-final node */
+  guint32 var;
   float exit;
   gint32 exit_bp;
 } Chan;
@@ -30,7 +32,12 @@ struct _SttSearch {
   SttSearchConfig cfg;
   SttLmCache cache;
 
-  gint32 *chan_of_node;
+  gint32 *chan_of_slot;
+  GArray *rcscore;              /* float: per-variant exit scores of this utterance's exits */
+  struct {
+    float score;
+    gint32 bp;
+  } *best_rc;                   /* [n_ci]: best exit of the frame per next first phone */
   GArray *chans;                /* Chan pool */
   GArray *free_chans;           /* guint32 */
   GArray *active, *next;        /* guint32 chan ids */
@@ -76,8 +83,10 @@ stt_search_new (SttGraph *graph, const SttSearchLm *lm, const SttSearchLmMap *ma
   s->map = map;
   s->cfg = *config;
   stt_lm_cache_init (&s->cache, lm, config->lm_weight, config->wip);
-  s->chan_of_node = g_new (gint32, graph->n_node);
-  memset (s->chan_of_node, 0xff, sizeof (gint32) * graph->n_node);
+  s->chan_of_slot = g_new (gint32, graph->n_slots);
+  memset (s->chan_of_slot, 0xff, sizeof (gint32) * graph->n_slots);
+  s->rcscore = g_array_new (FALSE, FALSE, sizeof (float));
+  s->best_rc = g_malloc (sizeof (*s->best_rc) * graph->n_ci);
   s->chans = g_array_new (FALSE, FALSE, sizeof (Chan));
   s->free_chans = g_array_new (FALSE, FALSE, sizeof (guint32));
   s->active = g_array_new (FALSE, FALSE, sizeof (guint32));
@@ -96,7 +105,9 @@ stt_search_free (SttSearch *s)
     return;
   stt_graph_unref (s->graph);
   g_free (s->cache.entries);
-  g_free (s->chan_of_node);
+  g_free (s->chan_of_slot);
+  g_array_unref (s->rcscore);
+  g_free (s->best_rc);
   g_array_unref (s->chans);
   g_array_unref (s->free_chans);
   g_array_unref (s->active);
@@ -126,15 +137,16 @@ chan_at (SttSearch *s, guint32 id)
 static void
 chan_free (SttSearch *s, guint32 id)
 {
-  s->chan_of_node[chan_at (s, id)->node] = -1;
+  s->chan_of_slot[chan_at (s, id)->slot] = -1;
   g_array_append_val (s->free_chans, id);
 }
 
 /* Offer a token to @node for the next frame. */
 static void
-enter (SttSearch *s, guint32 node, float score, gint32 bp, guint32 hmm)
+enter (SttSearch *s, guint32 node, guint32 slot, guint32 var, float score, gint32 bp,
+    guint32 hmm)
 {
-  gint32 id = s->chan_of_node[node];
+  gint32 id = s->chan_of_slot[slot];
   Chan *c;
   if (id < 0) {
     if (s->free_chans->len > 0) {
@@ -146,12 +158,14 @@ enter (SttSearch *s, guint32 node, float score, gint32 bp, guint32 hmm)
     }
     c = chan_at (s, id);
     c->node = node;
+    c->slot = slot;
+    c->var = var;
     c->s[0] = c->s[1] = c->s[2] = STT_SEARCH_WORST;
     c->bp[0] = c->bp[1] = c->bp[2] = 0;
     c->hmm[0] = c->hmm[1] = c->hmm[2] = hmm;
     c->in = STT_SEARCH_WORST;
     c->exit = STT_SEARCH_WORST;
-    s->chan_of_node[node] = id;
+    s->chan_of_slot[slot] = id;
     guint32 uid = id;
     g_array_append_val (s->next, uid);
   } else {
@@ -178,23 +192,40 @@ lm_term (SttSearch *s, gint32 word, gint32 bp_idx)
   return stt_lm_cache_score (&s->cache, id, b->h1, b->h2);
 }
 
-/* Enter every root from word exit @bp_idx (or utterance start). */
+/* Enter every root from the best word exit for its first phone (exits from @first_bp on),
+ * the left context being that exit's last phone. */
 static void
-word_transition (SttSearch *s, gint32 bp_idx, float floor)
+word_transition (SttSearch *s, gint32 first_bp, float floor)
 {
   const SttGraph *g = s->graph;
-  const SttBp *b = &g_array_index (s->bp, SttBp, bp_idx);
-  float score = b->score;
-  guint32 lc = b->last_ci;
+  for (guint c = 0; c < g->n_ci; c++) {
+    s->best_rc[c].score = STT_SEARCH_WORST;
+    s->best_rc[c].bp = -1;
+  }
+  for (guint k = first_bp; k < s->bp->len; k++) {
+    const SttBp *b = &g_array_index (s->bp, SttBp, k);
+    const float *rs = b->rc_off >= 0 ? &g_array_index (s->rcscore, float, b->rc_off) : NULL;
+    const guint8 *rv = b->rc_off >= 0 ? g->rc_var + b->rc_row * g->rc_stride : NULL;
+    for (guint c = 0; c < g->n_ci; c++) {
+      float sc = rs ? rs[rv[c]] : b->score;
+      if (sc > s->best_rc[c].score) {
+        s->best_rc[c].score = sc;
+        s->best_rc[c].bp = k;
+      }
+    }
+  }
   for (guint r = 0; r < g->n_root; r++) {
     const SttGraphNode *n = &g->node[r];
-    float sc = score;
-    if (n->word >= 0) {
+    gint32 bp_idx = s->best_rc[n->ci].bp;
+    if (bp_idx < 0)
+      continue;
+    float sc = s->best_rc[n->ci].score;
+    if (n->word >= 0)
       sc += lm_term (s, n->word, bp_idx);
-      if (sc < floor)
-        continue;
-    }
-    enter (s, r, sc, bp_idx, g->mpx[r * g->n_ci + lc]);
+    if (sc < floor)
+      continue;
+    guint32 lc = g_array_index (s->bp, SttBp, bp_idx).last_ci;
+    enter (s, r, r, 0, sc, bp_idx, g->mpx[r * g->n_ci + lc]);
   }
 }
 
@@ -203,9 +234,10 @@ stt_search_start (SttSearch *s, gint64 first_frame)
 {
   const SttGraph *g = s->graph;
   for (guint i = 0; i < s->active->len; i++)
-    s->chan_of_node[chan_at (s, g_array_index (s->active, guint32, i))->node] = -1;
+    s->chan_of_slot[chan_at (s, g_array_index (s->active, guint32, i))->slot] = -1;
   for (guint i = 0; i < s->next->len; i++)
-    s->chan_of_node[chan_at (s, g_array_index (s->next, guint32, i))->node] = -1;
+    s->chan_of_slot[chan_at (s, g_array_index (s->next, guint32, i))->slot] = -1;
+  g_array_set_size (s->rcscore, 0);
   g_array_set_size (s->active, 0);
   g_array_set_size (s->next, 0);
   g_array_set_size (s->chans, 0);
@@ -214,7 +246,7 @@ stt_search_start (SttSearch *s, gint64 first_frame)
     s->bp = g_array_new (FALSE, FALSE, sizeof (SttBp));
   g_array_set_size (s->bp, 0);
   memset (s->word_bp_frame, 0xff, sizeof (gint32) * g->n_word);
-  SttBp start = { -1, -1, 0.0f, -1, s->lm->bos, -1, 0.0f, g->sil };
+  SttBp start = { -1, -1, 0.0f, -1, s->lm->bos, -1, 0.0f, g->sil, -1, -1 };
   g_array_append_val (s->bp, start);
   s->frame = 0;
   s->first_frame = first_frame;
@@ -301,20 +333,37 @@ word_exit (SttSearch *s, const Chan *c, gint32 word)
   const SttGraph *g = s->graph;
   float pen = lm_term (s, word, c->exit_bp);
   const SttBp *p = &g_array_index (s->bp, SttBp, c->exit_bp);
-  SttBp b = { word, s->frame, c->exit, c->exit_bp, p->h1, p->h2, pen, g->node[c->node].ci };
+  SttBp b = { word, s->frame, c->exit, c->exit_bp, p->h1, p->h2, pen, g->node[c->node].ci,
+    -1, -1 };
   if (!(g->word[word].flags & STT_GRAPH_WORD_FILLER)) {
     b.h2 = p->h1;
     b.h1 = s->map->lm_id[word];
   }
+  gboolean rc = stt_graph_node_has_rc (g, c->node);
+  SttBp *old = NULL;
   if (s->word_bp_frame[word] == s->frame) {
-    SttBp *old = &g_array_index (s->bp, SttBp, s->word_bp_idx[word]);
+    old = &g_array_index (s->bp, SttBp, s->word_bp_idx[word]);
+    b.rc_off = old->rc_off;
+    b.rc_row = old->rc_row;
     if (old->score < b.score)
       *old = b;
-    return;
+  } else {
+    if (rc) {
+      guint nv = stt_graph_node_n_var (g, c->node);
+      b.rc_off = s->rcscore->len;
+      b.rc_row = g->node[c->node].hmm;
+      g_array_set_size (s->rcscore, b.rc_off + nv);
+      for (guint v = 0; v < nv; v++)
+        g_array_index (s->rcscore, float, b.rc_off + v) = STT_SEARCH_WORST;
+    }
+    s->word_bp_frame[word] = s->frame;
+    s->word_bp_idx[word] = s->bp->len;
+    g_array_append_val (s->bp, b);
   }
-  s->word_bp_frame[word] = s->frame;
-  s->word_bp_idx[word] = s->bp->len;
-  g_array_append_val (s->bp, b);
+  if (rc) {
+    float *v = &g_array_index (s->rcscore, float, b.rc_off + c->var);
+    *v = MAX (*v, c->exit);
+  }
 }
 
 /* A candidate for entering a word's last phone (its LM score known). */
@@ -407,15 +456,20 @@ stt_search_step (SttSearch *s, const float *S)
     for (guint32 k = nd->first_child; k < nd->first_child + nd->n_child; k++) {
       const SttGraphNode *ch = &g->node[k];
       if (ch->word < 0)
-        enter (s, k, exit, ebp, ch->hmm);
+        enter (s, k, k, 0, exit, ebp, ch->hmm);
     }
   }
   for (guint i = 0; i < s->cands->len; i++) {
     const LastPhoneCand *cand = &g_array_index (s->cands, LastPhoneCand, i);
-    if (cand->score >= lp_thresh)
-      enter (s, cand->node, cand->score, cand->bp, g->node[cand->node].hmm);
+    if (cand->score < lp_thresh)
+      continue;
+    guint row = g->node[cand->node].hmm, first = g->rc_first[row];
+    guint nv = g->rc_first[row + 1] - first;
+    for (guint v = 0; v < nv; v++)
+      enter (s, cand->node, g->var_base[cand->node] + v, v, cand->score, cand->bp,
+          g->rc_hmm[first + v]);
   }
-  /* Word transitions from this frame's best exit. */
+  /* Word transitions from this frame's exits. */
   gint32 best_exit = -1;
   for (guint k = frame_first_bp; k < s->bp->len; k++) {
     if (best_exit < 0 || g_array_index (s->bp, SttBp, k).score >
@@ -423,7 +477,7 @@ stt_search_step (SttSearch *s, const float *S)
       best_exit = k;
   }
   if (best_exit >= 0)
-    word_transition (s, best_exit, best - cfg->beam);
+    word_transition (s, frame_first_bp, best - cfg->beam);
 
   GArray *t = s->active;
   s->active = s->next;

@@ -72,7 +72,7 @@ main (int argc, char **argv)
   SttAcousticTables *tables = res ? stt_acoustic_tables_from_model (model, &error) : NULL;
   char *fp = model ? stt_model_get_path (model, "feat.params", &error) : NULL;
   SttFeParams *params = fp ? stt_fe_params_load (fp, &error) : NULL;
-  if (!params) {
+  if (!params || !res || !tables) {
     g_printerr ("%s\n", error->message);
     return 1;
   }
