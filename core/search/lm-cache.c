@@ -25,6 +25,21 @@ stt_search_lm_map_new (const SttGraph *g, const SttSearchLm *lm, GError **error)
     stt_search_lm_map_free (map);
     return NULL;
   }
+  /* Children have higher ids than their parents (breadth-first layout). */
+  map->lookahead = g_new (float, g->n_node);
+  for (guint i = g->n_node; i > 0; i--) {
+    const SttGraphNode *n = &g->node[i - 1];
+    float la = STT_LA_NONE;
+    if (n->word >= 0) {
+      if (g->word[n->word].flags & STT_GRAPH_WORD_FILLER)
+        la = 0;
+      else if (map->lm_id[n->word] >= 0)
+        la = lm->score (lm->data, map->lm_id[n->word], -1, -1);
+    }
+    for (guint32 c = n->first_child; c < n->first_child + n->n_child; c++)
+      la = MAX (la, map->lookahead[c]);
+    map->lookahead[i - 1] = la;
+  }
   return map;
 }
 
@@ -34,6 +49,7 @@ stt_search_lm_map_free (SttSearchLmMap *map)
   if (!map)
     return;
   g_free (map->lm_id);
+  g_free (map->lookahead);
   g_free (map);
 }
 

@@ -22,7 +22,11 @@ typedef struct {
 
 struct _SttSearchLmMap {
   gint32 *lm_id;                /* [n_word] */
+  /* [n_node]: unigram LM lookahead, the best ln P(w) of the words below a node (unweighted);
+   * STT_LA_NONE when no word below it is in the LM */
+  float *lookahead;
 };
+#define STT_LA_NONE (-1e6f)
 
 /* LM score cache: (w,h1,h2) -> lw * ln P + wip. Direct mapped. */
 #define STT_LM_CACHE_BITS 16

@@ -222,6 +222,10 @@ word_transition (SttSearch *s, gint32 first_bp, float floor)
     float sc = s->best_rc[n->ci].score;
     if (n->word >= 0)
       sc += lm_term (s, n->word, bp_idx);
+    else if (s->map->lookahead[r] <= STT_LA_NONE)
+      continue;
+    else
+      sc += s->cfg.lm_weight * s->map->lookahead[r];
     if (sc < floor)
       continue;
     guint32 lc = g_array_index (s->bp, SttBp, bp_idx).last_ci;
@@ -418,11 +422,13 @@ stt_search_step (SttSearch *s, const float *S)
     const SttGraphNode *nd = &g->node[c->node];
     if (nd->word >= 0 || s->chan_best[i] < thresh || c->exit < pthresh)
       continue;
+    float la_here = cfg->lm_weight * s->map->lookahead[c->node];
     for (guint32 k = nd->first_child; k < nd->first_child + nd->n_child; k++) {
       const SttGraphNode *ch = &g->node[k];
       if (ch->word < 0 || c->exit < lpthresh)
         continue;
-      LastPhoneCand cand = { k, c->exit_bp, c->exit + lm_term (s, ch->word, c->exit_bp) };
+      LastPhoneCand cand = { k, c->exit_bp, c->exit - la_here + lm_term (s, ch->word,
+            c->exit_bp) };
       if (cand.score <= STT_SEARCH_WORST)
         continue;
       g_array_append_val (s->cands, cand);
@@ -451,12 +457,13 @@ stt_search_step (SttSearch *s, const float *S)
     }
     if (c->exit < pthresh)
       continue;
-    float exit = c->exit;
+    float exit = c->exit - cfg->lm_weight * s->map->lookahead[c->node];
     gint32 ebp = c->exit_bp;
+    const float *la = s->map->lookahead;
     for (guint32 k = nd->first_child; k < nd->first_child + nd->n_child; k++) {
       const SttGraphNode *ch = &g->node[k];
-      if (ch->word < 0)
-        enter (s, k, k, 0, exit, ebp, ch->hmm);
+      if (ch->word < 0 && la[k] > STT_LA_NONE)
+        enter (s, k, k, 0, exit + cfg->lm_weight * la[k], ebp, ch->hmm);
     }
   }
   for (guint i = 0; i < s->cands->len; i++) {

@@ -49,13 +49,14 @@ main (int argc, char **argv)
   char *model_id = NULL;
   double beam = 0, lw = 0, wip = 1, wbeam = 0;
   gboolean live = FALSE;
-  int nbest = 1;
+  int nbest = 1, max_active = 0;
   GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_STRING, &model_id, "model id or folder", "M" },
     { "beam", 0, 0, G_OPTION_ARG_DOUBLE, &beam, "beam (nats)", "B" },
     { "wbeam", 0, 0, G_OPTION_ARG_DOUBLE, &wbeam, "word beam (nats)", "B" },
     { "lw", 0, 0, G_OPTION_ARG_DOUBLE, &lw, "LM weight", "W" },
     { "wip", 0, 0, G_OPTION_ARG_DOUBLE, &wip, "word insertion penalty (nats)", "P" },
+    { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, "max active HMMs", "N" },
     { "nbest", 0, 0, G_OPTION_ARG_INT, &nbest, "print N-best", "N" },
     { "live", 0, 0, G_OPTION_ARG_NONE, &live, "live CMN (as streaming)", NULL },
     { NULL }
@@ -84,6 +85,8 @@ main (int argc, char **argv)
     cfg.wbeam = wbeam;
   if (lw > 0)
     cfg.lm_weight = lw;
+  if (max_active > 0)
+    cfg.max_active = max_active;
   if (wip <= 0)
     cfg.wip = wip;
   SttSearch *search = stt_search_new (res->graph, &res->search_lm, res->map, &cfg);
