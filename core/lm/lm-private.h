@@ -1,0 +1,82 @@
+/* gst-stt — LM internals shared by the readers, the writer and the queries.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Own format "STTNGRAM" version 1 (docs/formats/lm.md), all little-endian:
+ *   header:  char magic[8] "STTNGRAM"; u32 version; u32 order; u32 counts[3]; u32 n_sections
+ *   table:   n_sections x { char tag[4]; u32 zero; u64 offset; u64 size }   (at byte 32)
+ *   sections (8-byte aligned, any order; unknown tags are ignored):
+ *     VSTR  word strings, NUL-terminated          VOFF u32[n1] offset of word i in VSTR
+ *     VSRT  u32[n1] word ids sorted by strcmp     UPRB f32[n1], UBOF f32[n1]
+ *     UNXT  u32[n1+1] bigram children range of each unigram       (order >= 2)
+ *     BWRD  u32[n2] second word of each bigram, ascending per parent
+ *     BNXT  u32[n2+1] trigram children range of each bigram, BBO* bigram backoffs (order 3)
+ *     TWRD  u32[n3] third word of each trigram, ascending per parent
+ *     values of a column X (BPR = bigram prob, BBO = bigram backoff, TPR = trigram prob):
+ *       "XF" f32[n] (tag BPRF...) or quantised "XQ" u16[n] indices into "XT" f32[k], k <= 65536.
+ * The forward trie lets a context state hold its bigram node, so one search both scores the
+ * next word and yields the next state.
+ */
+#pragma once
+
+#include <stt/lm.h>
+
+#define STT_LM_MAGIC "STTNGRAM"
+#define STT_LM_VERSION 1
+#define STT_LM_HEADER_SIZE 32
+#define STT_LM_SECTION_SIZE 24
+#define STT_LM_MAX_SECTIONS 64
+
+/* A value column: either plain floats or 16-bit indices into a table. */
+typedef struct {
+  const float *f;
+  const guint16 *q;
+  const float *table;
+} SttLmValues;
+
+static inline float
+stt_lm_values_get (const SttLmValues *v, guint32 i)
+{
+  return v->q ? v->table[v->q[i]] : v->f[i];
+}
+
+struct _SttLm {
+  gint ref_count;
+  GBytes *bytes;          /* the own-format image everything below points into */
+  char *name;             /* file name for messages */
+  guint order;
+  guint32 n[STT_LM_MAX_ORDER + 1];  /* n[1..order] */
+  const char *vstr;
+  gsize vstr_len;
+  const guint32 *voff, *vsorted;
+  const float *uprob, *ubo;
+  const guint32 *unext;
+  const guint32 *bword, *bnext;
+  SttLmValues bprob, bbo;
+  const guint32 *tword;
+  SttLmValues tprob;
+};
+
+/* ---- building an image from n-grams (used by the Sphinx and ARPA readers) ------------------ */
+typedef struct {
+  guint32 w[STT_LM_MAX_ORDER];  /* oldest first */
+  float prob, backoff;
+} SttLmEntry;
+
+typedef struct {
+  guint order;
+  GPtrArray *words;       /* char *, word id = index */
+  GArray *uprob, *ubo;    /* float per word */
+  GArray *ngrams[STT_LM_MAX_ORDER + 1];  /* SttLmEntry for orders 2..order */
+  GPtrArray *dropped;     /* "w1 w2 w3" of source n-grams left out (unreachable in Sphinx) */
+} SttLmBuilder;
+
+SttLmBuilder *stt_lm_builder_new (guint order);
+void stt_lm_builder_free (SttLmBuilder *b);
+/* Sort, check, add missing trigram contexts and serialise; @name is used in errors. */
+GBytes *stt_lm_builder_to_bytes (SttLmBuilder *b, const char *name, GError **error);
+
+/* Readers of foreign formats into a builder. */
+SttLmBuilder *stt_lm_read_sphinx_trie (const guint8 *data, gsize size, const char *name,
+    GError **error);
+SttLmBuilder *stt_lm_read_arpa (const char *text, gsize size, const char *name,
+    GError **error);
