@@ -167,6 +167,9 @@ test_rest (void)
   JsonObject *best = json_array_get_object_element (json_object_get_array_member (obj, "NBest"),
       0);
   g_assert_cmpstr (json_object_get_string_member (best, "Lexical"), ==, "one two three");
+  /* no ITN element ran: ITN and MaskedITN are the lexical text */
+  g_assert_cmpstr (json_object_get_string_member (best, "ITN"), ==, "one two three");
+  g_assert_cmpstr (json_object_get_string_member (best, "MaskedITN"), ==, "one two three");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj, "Phrases")), ==, 2);
   g_object_unref (p);
   g_free (json);

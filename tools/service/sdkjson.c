@@ -140,10 +140,18 @@ add_str (JsonBuilder *b, const char *name, const char *v)
   json_builder_add_string_value (b, v ? v : "");
 }
 
+/* ITN, or Lexical when no ITN element ran (the SDK always gets all four texts). */
+static const char *
+itn_text (const SttHypothesis *hyp)
+{
+  const char *itn = stt_hypothesis_get_text (hyp, STT_TEXT_ITN);
+  return *itn ? itn : stt_hypothesis_get_text (hyp, STT_TEXT_LEXICAL);
+}
+
 static const char *
 masked_itn (const SttHypothesis *hyp, SttProfanityOption profanity)
 {
-  const char *itn = stt_hypothesis_get_text (hyp, STT_TEXT_ITN);
+  const char *itn = itn_text (hyp);
   const char *masked = stt_hypothesis_get_text (hyp, STT_TEXT_MASKED_ITN);
   if (profanity == STT_PROFANITY_RAW || !*masked)
     return itn;
@@ -160,7 +168,7 @@ build_nbest_entry (JsonBuilder *b, const SttHypothesis *hyp, const SttOutputOpti
     json_builder_add_double_value (b, conf);
   }
   add_str (b, "Lexical", stt_hypothesis_get_text (hyp, STT_TEXT_LEXICAL));
-  add_str (b, "ITN", stt_hypothesis_get_text (hyp, STT_TEXT_ITN));
+  add_str (b, "ITN", itn_text (hyp));
   add_str (b, "MaskedITN", masked_itn (hyp, opts->profanity));
   char *display = stt_sdk_display_text (hyp, opts->profanity);
   add_str (b, "Display", display);
@@ -263,7 +271,7 @@ join_best (GPtrArray *finals, int f, SttProfanityOption profanity)
       continue;
     char *t = f == STT_TEXT_DISPLAY ? stt_sdk_display_text (best, profanity)
         : g_strdup (f == STT_TEXT_MASKED_ITN ? masked_itn (best, profanity)
-        : stt_hypothesis_get_text (best, f));
+        : f == STT_TEXT_ITN ? itn_text (best) : stt_hypothesis_get_text (best, f));
     if (*t) {
       if (s->len)
         g_string_append_c (s, ' ');
