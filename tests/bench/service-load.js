@@ -133,8 +133,7 @@ function p95(xs) {
     const idle = rssKiB(svc.pid);
     console.log('| K streams | phrases | p95 final latency (ms) | max (ms) | RSS per stream (MiB) |');
     console.log('|---:|---:|---:|---:|---:|');
-    let best = 0;
-    for (let k = 1; k <= maxK; k *= 2) {
+    const run = async (k) => {
       let peak = idle;
       const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(svc.pid)); }, 200);
       const all = (await Promise.all(Array.from({ length: k },
@@ -143,8 +142,17 @@ function p95(xs) {
       const q = p95(all);
       console.log('| ' + k + ' | ' + all.length + ' | ' + q.toFixed(0) + ' | ' +
         Math.max(...all).toFixed(0) + ' | ' + ((peak - idle) / k / 1024).toFixed(1) + ' |');
-      if (!(q <= BUDGET_MS)) break;
+      return q <= BUDGET_MS;
+    };
+    // Double K until the budget is missed, then bisect between the last pass and that K.
+    let best = 0, fail = 0;
+    for (let k = 1; k <= maxK; k *= 2) {
+      if (!(await run(k))) { fail = k; break; }
       best = k;
+    }
+    while (fail && fail - best > 1) {
+      const k = Math.floor((best + fail) / 2);
+      if (await run(k)) best = k; else fail = k;
     }
     console.log('\nlargest K with p95 final latency <= ' + BUDGET_MS + ' ms: ' + best +
       ' (pipeline "' + pipeline + '", ' + recs.length + ' recordings)');

@@ -215,10 +215,13 @@ apply_stream_options (SttSession *s)
 {
   const char *profanity = stt_profanity_option_to_string (s->opts.profanity);
   stt_stream_set_factory_property (s->stream, "sttprofanity", "mode", profanity);
+  /* sttdecoder's end-silence-timeout is the pause that ends a phrase: the SDK's segmentation
+   * silence in continuous modes, its end silence in interactive mode. */
+  const char *end_ms = !s->interactive && s->segmentation_silence_ms
+      ? s->segmentation_silence_ms : s->end_silence_ms;
   struct { const char *prop; const char *value; } props[] = {
     { "initial-silence-timeout", s->initial_silence_ms },
-    { "end-silence-timeout", s->end_silence_ms },
-    { "segmentation-silence-timeout", s->segmentation_silence_ms },
+    { "end-silence-timeout", end_ms },
   };
   for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
     if (props[i].value && !stt_stream_set_property (s->stream, props[i].prop, props[i].value))
