@@ -8,7 +8,8 @@
 // Latency of a phrase = arrival of its speech.phrase - the moment the audio chunk holding the
 // phrase's end (Offset+Duration) was sent. Chunks are 100 ms, sent on a real-time schedule as
 // a live microphone would. Memory per stream = (peak RSS of stt-serve during the run - its RSS
-// after a warm-up stream) / K.
+// after a warm-up stream) / K, and its ratio to the peak RSS of the same fragment run alone in
+// one gst-launch-1.0 process (what a process-per-stream server would pay per stream).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -125,14 +126,27 @@ function p95(xs) {
   return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)];
 }
 
+// Peer for memory: the same fragment in its own gst-launch-1.0 process per stream (no model
+// shared between streams), decoding one recording; its peak RSS in KiB.
+function standaloneRssKiB(file) {
+  const { spawn } = require('child_process');
+  const c = spawn('gst-launch-1.0', ['-q', 'filesrc', 'location=' + file, '!', 'decodebin', '!',
+    'audioconvert', '!', 'audioresample', '!', 'audio/x-raw,format=S16LE,rate=16000,channels=1',
+    '!', ...pipeline.split(/\s+/), '!', 'fakesink'], { stdio: 'ignore' });
+  let peak = 0;
+  const t = setInterval(() => { try { peak = Math.max(peak, rssKiB(c.pid)); } catch (e) { /* exited */ } }, 50);
+  return new Promise((resolve) => c.on('exit', () => { clearInterval(t); resolve(peak); }));
+}
+
 (async () => {
   const recs = recordings();
+  const peer = await standaloneRssKiB(recs[0].file);
   const svc = await startService(['--pipeline', pipeline]);
   try {
     await stream(svc.port, recs[0].pcm);         // warm-up: models mapped, caches filled
     const idle = rssKiB(svc.pid);
-    console.log('| K streams | phrases | p95 final latency (ms) | max (ms) | RSS per stream (MiB) |');
-    console.log('|---:|---:|---:|---:|---:|');
+    console.log('| K streams | phrases | p95 final latency (ms) | max (ms) | RSS per stream (MiB) | ratio to a process per stream |');
+    console.log('|---:|---:|---:|---:|---:|---:|');
     const run = async (k) => {
       let peak = idle;
       const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(svc.pid)); }, 200);
@@ -141,7 +155,8 @@ function p95(xs) {
       clearInterval(sampler);
       const q = p95(all);
       console.log('| ' + k + ' | ' + all.length + ' | ' + q.toFixed(0) + ' | ' +
-        Math.max(...all).toFixed(0) + ' | ' + ((peak - idle) / k / 1024).toFixed(1) + ' |');
+        Math.max(...all).toFixed(0) + ' | ' + ((peak - idle) / k / 1024).toFixed(1) + ' | ' +
+        ((peak - idle) / k / peer).toFixed(3) + ' |');
       return q <= BUDGET_MS;
     };
     // Double K until the budget is missed, then bisect between the last pass and that K.
@@ -154,7 +169,9 @@ function p95(xs) {
       const k = Math.floor((best + fail) / 2);
       if (await run(k)) best = k; else fail = k;
     }
-    console.log('\nlargest K with p95 final latency <= ' + BUDGET_MS + ' ms: ' + best +
+    console.log('\npeer: one gst-launch-1.0 process per stream, peak RSS ' + (peer / 1024).toFixed(1) +
+      ' MiB; service idle RSS after warm-up ' + (idle / 1024).toFixed(1) + ' MiB');
+    console.log('largest K with p95 final latency <= ' + BUDGET_MS + ' ms: ' + best +
       ' (pipeline "' + pipeline + '", ' + recs.length + ' recordings)');
   } finally {
     await svc.stop();

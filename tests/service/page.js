@@ -79,7 +79,12 @@ tap([['page records and shows the final text', async () => {
     console.log('# final text: ' + phrases.join(' | '));
     if (expect === 'expect-final') {
       assert(/^done/.test(state), 'the turn ended: ' + state);
-      assert(phrases.join(' ').trim().length > 0, 'final text shown');
+      // the text is that of the recording: at least two words of its reference
+      const utt = path.basename(file, '.wav');
+      const ref = new Set(fs.readFileSync(path.join(path.dirname(file), 'refs.norm.txt'), 'utf8')
+        .split('\n').find((l) => l.startsWith(utt + ' ')).split(' ').slice(1));
+      const shown = phrases.join(' ').toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/);
+      assert(shown.filter((w) => ref.has(w)).length >= 2, 'final text shown: ' + phrases.join(' '));
     } else {
       assert(!/^(idle|listening|error)/.test(state),
         'the page completed a turn with the service: ' + state);
