@@ -16,6 +16,7 @@
 
 #define CLOSE_PROTOCOL 1002     /* missing headers, bad or reused request id */
 #define CLOSE_BAD_DATA 1007     /* bad framing or audio format */
+#define DEFAULT_INTERACTIVE_INITIAL_SILENCE_MS "5000"
 
 struct _SttSession {
   SttService *service;
@@ -37,6 +38,8 @@ struct _SttSession {
   gboolean audio_ended, speech_started, any_phrase, got_partial;
   gint64 speech_end;            /* ticks of the last speech-end event, -1 when none */
   gint64 first_audio_us, end_audio_us;
+  guint initial_timeout_ms;     /* interactive: end the turn when no speech by then (0 = off) */
+  GSource *silence_watch;
 };
 
 static void
@@ -91,6 +94,10 @@ end_turn (SttSession *s, gboolean silent)
     return;
   SttService *svc = s->service;
   double secs = turn_audio_seconds (s);
+  if (s->silence_watch) {
+    g_source_destroy (s->silence_watch);
+    g_clear_pointer (&s->silence_watch, g_source_unref);
+  }
   if (s->stream) {
     stt_stream_free (s->stream);
     s->stream = NULL;
@@ -219,8 +226,14 @@ apply_stream_options (SttSession *s)
    * silence in continuous modes, its end silence in interactive mode. */
   const char *end_ms = !s->interactive && s->segmentation_silence_ms
       ? s->segmentation_silence_ms : s->end_silence_ms;
+  /* An interactive turn from a microphone ends only when the service says so: without a
+   * client value, give up after 5 s of initial silence like the cloud service. */
+  const char *initial_ms = s->initial_silence_ms ? s->initial_silence_ms
+      : s->interactive ? DEFAULT_INTERACTIVE_INITIAL_SILENCE_MS : NULL;
+  s->initial_timeout_ms = s->interactive && initial_ms ? (guint) g_ascii_strtoull (initial_ms,
+      NULL, 10) : 0;
   struct { const char *prop; const char *value; } props[] = {
-    { "initial-silence-timeout", s->initial_silence_ms },
+    { "initial-silence-timeout", initial_ms },
     { "end-silence-timeout", end_ms },
   };
   for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
@@ -271,6 +284,36 @@ end_of_audio (SttSession *s)
   stt_stream_end (s->stream);
 }
 
+/* The decoder reports initial silence itself; this is the service's backstop for an
+ * interactive turn (a microphone never ends the audio): once the pipeline has taken the
+ * timeout's worth of audio plus a margin for its own report without detecting speech, the turn
+ * ends with InitialSilenceTimeout. */
+#define SILENCE_MARGIN_MS 500
+
+static gboolean
+check_initial_silence (gpointer data)
+{
+  SttSession *s = data;
+  if (!s->stream || s->speech_started || s->any_phrase)
+    return G_SOURCE_CONTINUE;
+  if (stt_stream_get_audio_seconds (s->stream) * 1000 < s->initial_timeout_ms + SILENCE_MARGIN_MS)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&s->silence_watch, g_source_unref);   /* end_turn must not destroy it */
+  send_status_phrase (s, "InitialSilenceTimeout", NULL);
+  end_turn (s, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_initial_silence (SttSession *s)
+{
+  if (!s->initial_timeout_ms)
+    return;
+  s->silence_watch = g_timeout_source_new (100);
+  g_source_set_callback (s->silence_watch, check_initial_silence, s, NULL);
+  g_source_attach (s->silence_watch, s->service->context);
+}
+
 /* First audio message of a turn: RIFF header, limits, pipeline. */
 static void
 start_turn_with_audio (SttSession *s, const SttFrame *f)
@@ -315,6 +358,7 @@ start_turn_with_audio (SttSession *s, const SttFrame *f)
     return;
   }
   stt_metrics_stream_started (svc->metrics);
+  watch_initial_silence (s);
   push_audio (s, f->body + fmt.header_len, f->body_len - fmt.header_len);
 }
 

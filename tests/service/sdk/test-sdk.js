@@ -176,6 +176,22 @@ const recognitionTests = () => {
       const text = ev.filter((e) => e[0] === 'recognized').map((e) => e[1].text).join(' ');
       assert(sharedWords(text, file) >= 2, 'the text is that of the recording: "' + text + '"');
     }, 120],
+    ['interactive, silence that never ends: NoMatch after the initial silence timeout', async () => {
+      const fmt = sdk.AudioStreamFormat.getWaveFormatPCM(16000, 16, 1);
+      const push = sdk.AudioInputStream.createPushStream(fmt);
+      // 8 s of room-level noise (digital zeros are not what a microphone gives), stream left open
+      const noise = new Int16Array(16000 * 8);
+      let x = 12345;
+      for (let i = 0; i < noise.length; i++) { x = (x * 1103515245 + 12345) & 0x7fffffff; noise[i] = (x % 61) - 30; }
+      push.write(noise.buffer);
+      const rec = new sdk.SpeechRecognizer(config(s.port, { key: 'k1' }), sdk.AudioConfig.fromStreamInput(push));
+      const r = await new Promise((resolve, reject) => rec.recognizeOnceAsync(resolve, reject));
+      rec.close();
+      push.close();
+      assert(r.reason === sdk.ResultReason.NoMatch, 'NoMatch, got ' + r.reason);
+      const d = sdk.NoMatchDetails.fromResult(r);
+      assert(d.reason === sdk.NoMatchReason.InitialSilenceTimeout, 'InitialSilenceTimeout, got ' + d.reason);
+    }, 60],
     ['stop the service', async () => { await s.stop(); }],
   ];
 };
