@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 typedef struct {
@@ -120,7 +121,8 @@ read_header (Lines *l, guint64 *counts, GError **error)
     order = n;
   }
   if (!in_data || order == 0) {
-    fail (error, l, "no \\data\\ section with ngram counts: not an ARPA LM");
+    fail (error, l, "no \\data\\ section with ngram counts: not an ARPA LM (nor a Sphinx "
+        "trie or gst-stt LM binary)");
     return 0;
   }
   if (counts[1] == 0) {
@@ -305,7 +307,8 @@ stt_lm_write_arpa (const SttLm *lm, const char *path, GError **error)
         g_strerror (errno));
     return FALSE;
   }
-  FILE *f = fdopen (fd, "w");
+  /* mkstemp creates 0600; an exported LM is an ordinary readable file */
+  FILE *f = fchmod (fd, 0644) == 0 ? fdopen (fd, "w") : NULL;
   if (!f) {
     int e = errno;
     close (fd);

@@ -162,6 +162,8 @@ note_dropped (Walk *wk, const guint32 *rev, guint n)
 static gboolean
 walk_children (Walk *wk, guint n, guint64 lo, guint64 hi, guint32 *rev, GError **error)
 {
+  if (n < 2 || n > STT_LM_MAX_ORDER || n > wk->order)
+    return TRUE;    /* cannot happen (next_bits is 0 at the top order); keeps indexes provable */
   const Packed *a = &wk->arr[n];
   guint64 count = wk->counts[n];
   if (lo > hi || hi > count)
@@ -211,7 +213,9 @@ read_vocabulary (const Reader *r, gsize pos, SttLmBuilder *b, guint32 n_words, G
   memcpy (&k, r->data + pos, 4);
   k = GINT32_FROM_LE (k);
   pos += 4;
-  if (k < 0 || !need (r, pos, (gsize) k, "vocabulary", error))
+  if (k < 0)
+    return fail (error, r, pos - 4, "negative vocabulary size %d", k);
+  if (!need (r, pos, (gsize) k, "vocabulary", error))
     return FALSE;
   if (pos + (gsize) k != r->size)
     return fail (error, r, pos + (gsize) k, "%" G_GSIZE_FORMAT " unexpected bytes after the "
