@@ -498,6 +498,11 @@ test_request_ids (void)
   send_text (c, "speech.context", ID_A, "{\"phraseOutput\":{}}");
   send_audio (c, ID_A, h, sizeof h);
   wait_message (c, "turn.start", ID_A);
+  /* members of unexpected types are ignored, not trusted */
+  send_text (c, "speech.context", ID_A, "{\"phraseDetection\":{\"enrichment\":{\"profanity\":7},"
+      "\"initialSilenceTimeout\":[1]},\"phraseOutput\":{\"format\":{},\"detailed\":"
+      "{\"options\":[1,null,\"WordTimings\"]}}}");
+  send_text (c, "speech.context", ID_A, "[1,2]");
   guint8 pcm[320] = { 0 };
   send_audio (c, ID_B, pcm, sizeof pcm);
   wait_closed (c, 1002);

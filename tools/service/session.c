@@ -419,6 +419,15 @@ object_member (JsonObject *o, const char *name)
   return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
 }
 
+/* A string member, or NULL when absent or of another type (clients send anything). */
+static const char *
+string_member (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+      ? json_node_get_string (n) : NULL;
+}
+
 static gboolean
 apply_speech_context (SttSession *s, const SttFrame *f, GError **error)
 {
@@ -431,17 +440,15 @@ apply_speech_context (SttSession *s, const SttFrame *f, GError **error)
   JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   JsonObject *detection = object_member (o, "phraseDetection");
   JsonObject *enrichment = object_member (detection, "enrichment");
-  if (enrichment && json_object_has_member (enrichment, "profanity")) {
-    const char *v = json_object_get_string_member_with_default (enrichment, "profanity", "");
-    stt_profanity_option_from_string (v, &s->opts.profanity);
-  }
+  const char *profanity = string_member (enrichment, "profanity");
+  if (profanity)
+    stt_profanity_option_from_string (profanity, &s->opts.profanity);
   set_ms (&s->initial_silence_ms, detection, "initialSilenceTimeout");
   set_ms (&s->end_silence_ms, detection, "trailingSilenceTimeout");
   JsonObject *output = object_member (o, "phraseOutput");
-  if (output && json_object_has_member (output, "format")) {
-    const char *fmt = json_object_get_string_member_with_default (output, "format", "");
+  const char *fmt = string_member (output, "format");
+  if (fmt)
     s->opts.detailed = g_ascii_strcasecmp (fmt, "Detailed") == 0;
-  }
   JsonObject *detailed = object_member (output, "detailed");
   if (detailed && json_object_has_member (detailed, "options")) {
     JsonNode *n = json_object_get_member (detailed, "options");
