@@ -435,7 +435,9 @@ stt_search_step (SttSearch *s, const float *S)
       lp_best = MAX (lp_best, cand.score);
     }
   }
-  float lp_thresh = lp_best - cfg->lponlybeam;
+  /* With the lookahead, LM-paid and unpaid scores are comparable: the global beam bounds
+   * word-final HMMs too, so a drifting last phone cannot keep exiting far below the best. */
+  float lp_thresh = MAX (lp_best - cfg->lponlybeam, thresh);
   float wthresh = lp_best - cfg->wbeam;
 
   gint32 frame_first_bp = s->bp->len;

@@ -274,6 +274,8 @@ process_frame (GstSttDecoder *self, const float *scores, gint64 frame, const Tim
   gint64 last_end;
   gboolean sil = stt_search_best_in_silence (self->search, &last_end);
   guint n = stt_search_get_n_frames (self->search);
+  GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT ": %s, speech %d, runs %u/%u", frame,
+      sil ? "silence" : "speech", self->in_speech, self->speech_run, self->silence_run);
 
   if (!self->in_speech) {
     self->speech_run = sil ? 0 : self->speech_run + 1;
