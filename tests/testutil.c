@@ -93,3 +93,15 @@ stt_test_read_wav (const char *path, gsize *n_samples, int *rate)
     g_error ("%s: no fmt chunk before a data chunk", path);
   return samples;
 }
+
+char *
+stt_test_sphinx_feat_params (void)
+{
+  const char *model = g_getenv ("STT_SPHINX_MODEL");
+  char *path = g_build_filename (model && *model ? model : "/usr/share/pocketsphinx/model/en-us",
+      "en-us", "feat.params", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_error ("%s missing: install Debian's pocketsphinx-en-us (tools/dev/debian-packages.txt) "
+        "or set STT_SPHINX_MODEL", path);
+  return path;
+}

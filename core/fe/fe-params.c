@@ -73,6 +73,8 @@ stt_fe_params_unref (SttFeParams *params)
 
 int stt_fe_params_get_sample_rate (const SttFeParams *p) { return p->samprate; }
 int stt_fe_params_get_frame_rate (const SttFeParams *p) { return p->frate; }
+int stt_fe_params_get_frame_size (const SttFeParams *p) { return p->frame_size; }
+int stt_fe_params_get_frame_shift (const SttFeParams *p) { return p->frame_shift; }
 int stt_fe_params_get_dimension (const SttFeParams *p) { return STT_FE_FEAT_DIM; }
 const char *stt_fe_params_get_feature_type (const SttFeParams *p) { return "1s_c_d_dd"; }
 SttFeCmn stt_fe_params_get_cmn (const SttFeParams *p) { return p->cmn; }
@@ -301,6 +303,33 @@ parse_text (SttFeParams *p, const char *path, const char *text, GError **error)
 }
 
 SttFeParams *
+stt_fe_params_parse (const char *text, gssize len, const char *name, GError **error)
+{
+  gsize n = len < 0 ? strlen (text) : (gsize) len;
+  const char *nul = memchr (text, '\0', n);
+  if (nul) {
+    g_set_error (error, STT_FE_ERROR, STT_FE_ERROR_PARSE, "%s is not a text file (NUL byte at "
+        "offset %zu); give the feat.params of a Sphinx acoustic model", name,
+        (gsize) (nul - text));
+    return NULL;
+  }
+  char *copy = g_strndup (text, n);
+  SttFeParams *p = stt_fe_params_new_default ();
+  free_tables (p);
+  gboolean ok = parse_text (p, name, copy, error);
+  g_free (copy);
+  if (ok && !stt_fe_params_build (p, error)) {
+    g_prefix_error (error, "%s: ", name);
+    ok = FALSE;
+  }
+  if (!ok) {
+    stt_fe_params_unref (p);
+    return NULL;
+  }
+  return p;
+}
+
+SttFeParams *
 stt_fe_params_load (const char *path, GError **error)
 {
   char *text;
@@ -312,25 +341,8 @@ stt_fe_params_load (const char *path, GError **error)
     g_error_free (err);
     return NULL;
   }
-  if (memchr (text, '\0', len)) {
-    g_set_error (error, STT_FE_ERROR, STT_FE_ERROR_PARSE, "%s is not a text file (NUL byte at "
-        "offset %zu); give the feat.params of a Sphinx acoustic model", path,
-        (gsize) ((char *) memchr (text, '\0', len) - text));
-    g_free (text);
-    return NULL;
-  }
-  SttFeParams *p = stt_fe_params_new_default ();
-  free_tables (p);
-  gboolean ok = parse_text (p, path, text, error);
+  SttFeParams *p = stt_fe_params_parse (text, len, path, error);
   g_free (text);
-  if (ok && !stt_fe_params_build (p, error)) {
-    g_prefix_error (error, "%s: ", path);
-    ok = FALSE;
-  }
-  if (!ok) {
-    stt_fe_params_unref (p);
-    return NULL;
-  }
   return p;
 }
 
@@ -425,6 +437,12 @@ stt_fe_params_build (SttFeParams *p, GError **error)
     g_set_error (error, STT_FE_ERROR, STT_FE_ERROR_PARSE, "window of %d samples (-wlen %g at "
         "-samprate %d) does not fit -nfft %d; raise -nfft", p->frame_size, p->wlen,
         p->samprate, p->nfft);
+    return FALSE;
+  }
+  if (p->frame_shift > p->frame_size) {
+    g_set_error (error, STT_FE_ERROR, STT_FE_ERROR_UNSUPPORTED, "frames of %d samples every %d "
+        "samples would skip audio (-wlen %g, -frate %d); raise -wlen or -frate",
+        p->frame_size, p->frame_shift, p->wlen, p->frate);
     return FALSE;
   }
   if (!(p->lowerf < p->upperf && p->upperf <= p->samprate / 2.0)) {

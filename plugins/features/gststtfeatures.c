@@ -71,6 +71,7 @@ struct _GstSttFeatures {
   SttFeParams *params;          /* loaded on READY -> PAUSED */
   SttFe *fe;
   int rate;                     /* frames per second */
+  gboolean have_caps;           /* the sink pad accepted caps */
   gboolean in_utterance;        /* samples of the current utterance were processed */
   gint64 utt_base;              /* frame index of the utterance's first frame */
   GstClockTime utt_start;       /* PTS of its first sample (NONE if unknown) */
@@ -214,6 +215,13 @@ gst_stt_features_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
     gst_buffer_unref (buf);
     return GST_FLOW_FLUSHING;
   }
+  if (!self->have_caps) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("No audio format was agreed before data."),
+        ("sttfeatures needs caps " "audio/x-raw, format=S16LE, rate=16000, channels=1; put "
+            "audioconvert ! audioresample before it"));
+    gst_buffer_unref (buf);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
   if (self->in_utterance && is_gap (self, buf)) {
     GST_DEBUG_OBJECT (self, "discontinuity at %" GST_TIME_FORMAT,
         GST_TIME_ARGS (GST_BUFFER_PTS (buf)));
@@ -267,7 +275,8 @@ gst_stt_features_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:
       gst_event_unref (event);
-      return self->params && send_caps (self);
+      self->have_caps = self->params && send_caps (self);
+      return self->have_caps;
     case GST_EVENT_EOS:
     case GST_EVENT_GAP:
       if (self->fe)
@@ -288,22 +297,30 @@ gst_stt_features_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
   return gst_pad_event_default (pad, parent, event);
 }
 
-/* The front end delays output by one window plus the 3 frames the deltas look ahead. */
+/* The front end delays a frame's output until 3 more frames are complete (deltas). */
 static gboolean
 gst_stt_features_src_query (GstPad *pad, GstObject *parent, GstQuery *query)
 {
   GstSttFeatures *self = GST_STT_FEATURES (parent);
-  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY || !self->params)
+  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY)
     return gst_pad_query_default (pad, parent, query);
-  if (!gst_pad_peer_query (self->sinkpad, query))
-    return FALSE;
-  gboolean live;
-  GstClockTime min, max;
-  gst_query_parse_latency (query, &live, &min, &max);
-  GstClockTime ours = gst_util_uint64_scale (4, GST_SECOND, self->rate);
-  gst_query_set_latency (query, live, min + ours,
-      GST_CLOCK_TIME_IS_VALID (max) ? max + ours : max);
-  return TRUE;
+  GST_OBJECT_LOCK (self);
+  SttFeParams *p = self->params ? stt_fe_params_ref (self->params) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  gboolean ok = gst_pad_peer_query (self->sinkpad, query);
+  if (ok && p) {
+    gboolean live;
+    GstClockTime min, max;
+    gst_query_parse_latency (query, &live, &min, &max);
+    GstClockTime ours = gst_util_uint64_scale (stt_fe_params_get_frame_size (p)
+        + 3 * stt_fe_params_get_frame_shift (p), GST_SECOND,
+        stt_fe_params_get_sample_rate (p));
+    gst_query_set_latency (query, live, min + ours,
+        GST_CLOCK_TIME_IS_VALID (max) ? max + ours : max);
+  }
+  if (p)
+    stt_fe_params_unref (p);
+  return ok;
 }
 
 /* ---- model loading --------------------------------------------------------------------- */
@@ -350,20 +367,26 @@ gst_stt_features_change_state (GstElement *element, GstStateChange transition)
 {
   GstSttFeatures *self = GST_STT_FEATURES (element);
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-    self->params = load_params (self);
-    if (!self->params)
+    SttFeParams *params = load_params (self);
+    if (!params)
       return GST_STATE_CHANGE_FAILURE;
+    GST_OBJECT_LOCK (self);     /* get_property reads it */
+    self->params = params;
+    GST_OBJECT_UNLOCK (self);
     self->fe = stt_fe_new (self->params);
     self->rate = stt_fe_params_get_frame_rate (self->params);
     self->in_utterance = FALSE;
     self->next_offset = 0;
     self->discont = TRUE;
+    self->have_caps = FALSE;
   }
   GstStateChangeReturn ret =
       GST_ELEMENT_CLASS (gst_stt_features_parent_class)->change_state (element, transition);
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     g_clear_pointer (&self->fe, stt_fe_free);
+    GST_OBJECT_LOCK (self);
     g_clear_pointer (&self->params, stt_fe_params_unref);
+    GST_OBJECT_UNLOCK (self);
   }
   return ret;
 }

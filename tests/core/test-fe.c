@@ -24,23 +24,11 @@ static const char *const recordings[] = {
  * anything a recognizer notices (cepstra are of order 1-100). */
 #define SPHINX_TOLERANCE 1e-4
 
-static char *
-feat_params_path (void)
-{
-  const char *model = g_getenv ("STT_SPHINX_MODEL");
-  char *path = g_build_filename (model && *model ? model : "/usr/share/pocketsphinx/model/en-us",
-      "en-us", "feat.params", NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    g_error ("%s missing: install Debian's pocketsphinx-en-us (tools/dev/debian-packages.txt) "
-        "or set STT_SPHINX_MODEL", path);
-  return path;
-}
-
 static SttFeParams *
 load_params (void)
 {
   GError *error = NULL;
-  char *path = feat_params_path ();
+  char *path = stt_test_sphinx_feat_params ();
   SttFeParams *p = stt_fe_params_load (path, &error);
   g_assert_no_error (error);
   g_free (path);
@@ -123,7 +111,7 @@ run_sphinx_fe (const char *wav, gboolean remove_noise, gboolean remove_silence, 
   char *dir = g_dir_make_tmp ("test-fe-XXXXXX", &error);
   g_assert_no_error (error);
   char *mfc = g_build_filename (dir, "x.mfc", NULL);
-  char *params = feat_params_path ();
+  char *params = stt_test_sphinx_feat_params ();
   const char *argv[] = {exe, "-argfile", params, "-i", wav, "-o", mfc, "-mswav", "yes",
     "-remove_noise", remove_noise ? "yes" : "no",
     "-remove_silence", remove_silence ? "yes" : "no", NULL};
@@ -609,6 +597,7 @@ test_params_errors (void)
   expect_params_error ("-lowerf 7000 -upperf 6800\n", -1, STT_FE_ERROR_PARSE, "lowerf < upperf");
   expect_params_error ("-nfft 500\n", -1, STT_FE_ERROR_UNSUPPORTED, "power of 2");
   expect_params_error ("-nfilt 128\n", -1, STT_FE_ERROR_UNSUPPORTED, "mel filter");
+  expect_params_error ("-frate 10\n", -1, STT_FE_ERROR_UNSUPPORTED, "would skip audio");
 }
 
 int

@@ -69,12 +69,18 @@ SttFeParams *stt_fe_params_new_default (void);
  * STT_FE_ERROR_UNSUPPORTED; options of other stages (e.g. -model, -svspec) are accepted and
  * unknown ones ignored, as the decoder does. The error names the file, line and option. */
 SttFeParams *stt_fe_params_load (const char *path, GError **error);
+/* The same from the text of such a file (@len bytes, or NUL-terminated if @len < 0); @name
+ * stands for the file in error messages. */
+SttFeParams *stt_fe_params_parse (const char *text, gssize len, const char *name,
+    GError **error);
 
 SttFeParams *stt_fe_params_ref (SttFeParams *params);
 void stt_fe_params_unref (SttFeParams *params);
 
 int stt_fe_params_get_sample_rate (const SttFeParams *params);   /* Hz (16000) */
 int stt_fe_params_get_frame_rate (const SttFeParams *params);    /* frames per second (100) */
+int stt_fe_params_get_frame_size (const SttFeParams *params);    /* samples per frame (410) */
+int stt_fe_params_get_frame_shift (const SttFeParams *params);   /* samples between frames (160) */
 int stt_fe_params_get_dimension (const SttFeParams *params);     /* 39 */
 const char *stt_fe_params_get_feature_type (const SttFeParams *params);  /* "1s_c_d_dd" */
 SttFeCmn stt_fe_params_get_cmn (const SttFeParams *params);      /* the file's -cmn */
@@ -100,7 +106,13 @@ void stt_fe_set_output (SttFe *fe, SttFeOutput output);
 int stt_fe_get_output_dimension (const SttFe *fe);
 
 /* Feed @n_samples samples of the current utterance. Complete output vectors become readable
- * with stt_fe_read (a feature vector needs the cepstra of the 3 following frames). */
+ * with stt_fe_read: a feature vector needs the cepstra of the 3 following frames, so frame t
+ * is out once sample shift·(t+3) + size − 1 arrived (55.6 ms after its start at 16 kHz);
+ * with batch CMN nothing is out before stt_fe_end_utterance.
+ *
+ * Live CMN follows pocketsphinx (spec §2.14) except that the running mean is re-estimated
+ * after every frame once more than 800 frames were summed, where pocketsphinx checks after
+ * each block it was given: that keeps the output independent of chunking. */
 void stt_fe_process (SttFe *fe, const gint16 *samples, gsize n_samples);
 
 /* End the utterance: the final partial frame (if samples remain), batch CMN, the trailing
