@@ -9,7 +9,7 @@ CHECK_BUILD ?= build-check
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 MESON_OPTS ?= -Dshared_data=$(SHARED_DATA)
 
-.PHONY: all setup build run check check-build test inspect bench clean
+.PHONY: all setup build run check check-build test inspect bench bench-am clean
 
 all: build
 
@@ -55,3 +55,8 @@ run: build
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD)
+
+# Acoustic scoring benchmark (docs/benchmarks.md, "Acoustic scoring"): front end + senone
+# scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
+bench-am: build
+	$(MESON) compile -C $(BUILD) bench-am

@@ -19,6 +19,10 @@ struct _SttAcousticTables {
   float *h[STT_AM_MAX_STREAMS];    /* G × veclen: 1/(2σ²) (plain path) */
   float *cst[STT_AM_MAX_STREAMS];  /* G: −½Σ ln 2πσ² (plain path) */
   int *sen2cb;                     /* codebook of each senone */
+  int *cb_senones;                 /* senone ids grouped by codebook (n_sen) */
+  int *cb_start;                   /* codebook m's senones: cb_senones[cb_start[m] ..
+                                    * cb_start[m + 1]) */
+  gboolean no_underflow;           /* a product over the streams cannot underflow a float */
   const guint8 *q;                 /* mixture weights [f][codeword][senone] */
   float wlin[256];                 /* linear weight of each quantised value */
 };

@@ -185,6 +185,33 @@ select_all (SttAcousticScorer *s, int n, int f)
     }
 }
 
+/* Σ_j w[q_j(s)] e_j for the senones of codebook m in stream f, multiplied into prod. */
+static void
+stream_sums (const SttAcousticTables *t, const guint8 *qf, const int *idx, const float *e,
+    int N, const int *sen, int n, float *prod)
+{
+  const guint8 *row[N];
+  const float *w = t->wlin;
+  for (int j = 0; j < N; j++)
+    row[j] = qf + (gsize) idx[j] * t->n_sen;
+  if (N == 4) {   /* the default, unrolled */
+    const guint8 *r0 = row[0], *r1 = row[1], *r2 = row[2], *r3 = row[3];
+    float e0 = e[0], e1 = e[1], e2 = e[2], e3 = e[3];
+    for (int i = 0; i < n; i++) {
+      int k = sen[i];
+      prod[k] *= (w[r0[k]] * e0 + w[r1[k]] * e1) + (w[r2[k]] * e2 + w[r3[k]] * e3);
+    }
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    int k = sen[i];
+    float sum = 0;
+    for (int j = 0; j < N; j++)
+      sum += w[row[j][k]] * e[j];
+    prod[k] *= sum;
+  }
+}
+
 static void
 senones (SttAcousticScorer *s, int fr, float *out)
 {
@@ -197,21 +224,20 @@ senones (SttAcousticScorer *s, int fr, float *out)
   for (int f = 0; f < t->n_feat; f++) {
     const guint8 *qf = t->q + (gsize) f * n_cw * n_sen;
     gsize lists = ((gsize) fr * t->n_feat + f) * t->n_mgau;
-    for (int k = 0; k < n_sen; k++) {
-      int m = t->sen2cb[k];
-      const int *idx = s->top_idx + (lists + m) * N;
-      const float *e = s->top_e + (lists + m) * N;
-      float sum = 0;
-      for (int j = 0; j < N; j++)
-        sum += t->wlin[qf[(gsize) idx[j] * n_sen + k]] * e[j];
-      float p = s->prod[k] * sum;
-      s->lacc[k] += s->dmax[lists + m];
-      if (p < 1e-20f) {   /* keep the product far from float underflow */
-        s->lacc[k] += logf (p > 0 ? p : FLT_MIN);
-        p = 1.0f;
-      }
-      s->prod[k] = p;
+    for (int m = 0; m < t->n_mgau; m++) {
+      const int *sen = t->cb_senones + t->cb_start[m];
+      int n = t->cb_start[m + 1] - t->cb_start[m];
+      float dmax = s->dmax[lists + m];
+      stream_sums (t, qf, s->top_idx + (lists + m) * N, s->top_e + (lists + m) * N, N, sen, n,
+          s->prod);
+      for (int i = 0; i < n; i++)
+        s->lacc[sen[i]] += dmax;
     }
+    if (!t->no_underflow)   /* take the logs out before the product can underflow */
+      for (int k = 0; k < n_sen; k++) {
+        s->lacc[k] += logf (MAX (s->prod[k], FLT_MIN));
+        s->prod[k] = 1.0f;
+      }
   }
   float best = -INFINITY;
   for (int k = 0; k < n_sen; k++) {

@@ -20,6 +20,8 @@ tables_free (SttAcousticTables *t)
     g_free (t->cst[f]);
   }
   g_free (t->sen2cb);
+  g_free (t->cb_senones);
+  g_free (t->cb_start);
   stt_mdef_unref (t->mdef);
   stt_gauden_unref (t->means);
   stt_gauden_unref (t->vars);
@@ -118,9 +120,20 @@ stt_acoustic_tables_new (SttMdef *mdef, SttGauden *means, SttGauden *vars, SttMi
   t->sen2cb = g_new (int, t->n_sen);
   for (int s = 0; s < t->n_sen; s++)
     t->sen2cb[s] = stt_mdef_senone_codebook (mdef, s);
+  t->cb_start = g_new0 (int, t->n_mgau + 1);
+  t->cb_senones = g_new (int, t->n_sen);
+  for (int s = 0; s < t->n_sen; s++)
+    t->cb_start[t->sen2cb[s] + 1]++;
+  for (int m = 0; m < t->n_mgau; m++)
+    t->cb_start[m + 1] += t->cb_start[m];
+  g_autofree int *fill = g_memdup2 (t->cb_start, sizeof (int) * t->n_mgau);
+  for (int s = 0; s < t->n_sen; s++)
+    t->cb_senones[fill[t->sen2cb[s]]++] = s;
   float unit = stt_mixw_unit (mixw);
   for (int q = 0; q < 256; q++)
     t->wlin[q] = (float) exp (-(double) q * unit);
+  /* each stream's sum is at least the weight of the best Gaussian (e = 1) >= wlin[255] */
+  t->no_underflow = 255.0 * unit * t->n_feat < 80.0;
   t->q = stt_mixw_row (mixw, 0, 0);
   stt_acoustic_blas_init ();
   return t;
