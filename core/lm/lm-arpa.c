@@ -120,7 +120,8 @@ read_header (Lines *l, guint64 *counts, GError **error)
     order = n;
   }
   if (!in_data || order == 0) {
-    fail (error, l, "no \\data\\ section with ngram counts: not an ARPA LM");
+    fail (error, l, "no \\data\\ section with ngram counts: not an ARPA LM (nor a Sphinx "
+        "trie or gst-stt LM binary)");
     return 0;
   }
   if (counts[1] == 0) {

@@ -130,22 +130,6 @@ add_missing_contexts (SttLmBuilder *b)
 }
 
 /* ---- serialisation ---------------------------------------------------------------------- */
-typedef struct {
-  char tag[4];
-  gpointer data;          /* owned */
-  gsize size;
-} Section;
-
-static void
-add_section (GArray *secs, const char *tag, gpointer data, gsize size)
-{
-  Section s;
-  memcpy (s.tag, tag, 4);
-  s.data = data;
-  s.size = size;
-  g_array_append_val (secs, s);
-}
-
 static int
 cmp_u32 (gconstpointer a, gconstpointer b)
 {
@@ -155,7 +139,7 @@ cmp_u32 (gconstpointer a, gconstpointer b)
 
 /* A value column, quantised (exactly: distinct bit patterns) when it has <= 65536 values. */
 static void
-add_values (GArray *secs, const char *prefix, const float *v, guint n)
+add_values (SttImageWriter *w, const char *prefix, const float *v, guint n)
 {
   char tag[5];
   guint32 *bits = g_new (guint32, MAX (n, 1));
@@ -168,7 +152,7 @@ add_values (GArray *secs, const char *prefix, const float *v, guint n)
   if (k > 65536) {
     g_free (bits);
     g_snprintf (tag, sizeof tag, "%sF", prefix);
-    add_section (secs, tag, g_memdup2 (v, (gsize) n * 4), (gsize) n * 4);
+    stt_image_writer_add (w, tag, g_memdup2 (v, (gsize) n * 4), (gsize) n * 4);
     return;
   }
   guint16 *q = g_new (guint16, MAX (n, 1));
@@ -179,55 +163,9 @@ add_values (GArray *secs, const char *prefix, const float *v, guint n)
     q[i] = (guint16) (hit - bits);
   }
   g_snprintf (tag, sizeof tag, "%sQ", prefix);
-  add_section (secs, tag, q, (gsize) n * 2);
+  stt_image_writer_add (w, tag, q, (gsize) n * 2);
   g_snprintf (tag, sizeof tag, "%sT", prefix);
-  add_section (secs, tag, bits, (gsize) k * 4);
-}
-
-static const char *const *sort_words;
-
-static int
-cmp_word_ids (gconstpointer a, gconstpointer b)
-{
-  return strcmp (sort_words[*(const guint32 *) a], sort_words[*(const guint32 *) b]);
-}
-
-static gboolean
-add_vocabulary (GArray *secs, SttLmBuilder *b, const char *name, GError **error)
-{
-  guint n1 = b->words->len;
-  GString *str = g_string_new (NULL);
-  guint32 *off = g_new (guint32, n1);
-  guint32 *sorted = g_new (guint32, n1);
-  for (guint i = 0; i < n1; i++) {
-    off[i] = (guint32) str->len;
-    g_string_append (str, g_ptr_array_index (b->words, i));
-    g_string_append_c (str, '\0');
-    sorted[i] = i;
-  }
-  /* qsort has no user data in C11; the builder is used by one thread at a time per call, but
-   * keep it reentrant-safe by guarding the comparator's global. */
-  static GMutex lock;
-  g_mutex_lock (&lock);
-  sort_words = (const char *const *) b->words->pdata;
-  qsort (sorted, n1, 4, cmp_word_ids);
-  g_mutex_unlock (&lock);
-  for (guint i = 1; i < n1; i++)
-    if (strcmp (g_ptr_array_index (b->words, sorted[i - 1]),
-            g_ptr_array_index (b->words, sorted[i])) == 0) {
-      g_set_error (error, STT_LM_ERROR, STT_LM_ERROR_FORMAT,
-          "%s: the word \"%s\" is in the vocabulary twice (ids %u and %u)", name,
-          (const char *) g_ptr_array_index (b->words, sorted[i]), sorted[i - 1], sorted[i]);
-      g_free (off);
-      g_free (sorted);
-      g_string_free (str, TRUE);
-      return FALSE;
-    }
-  gsize len = str->len;
-  add_section (secs, "VSTR", g_string_free (str, FALSE), len);
-  add_section (secs, "VOFF", off, (gsize) n1 * 4);
-  add_section (secs, "VSRT", sorted, (gsize) n1 * 4);
-  return TRUE;
+  stt_image_writer_add (w, tag, bits, (gsize) k * 4);
 }
 
 /* Children ranges: next[p] = first child of parent p, for entries sorted by parent. */
@@ -271,34 +209,6 @@ column_f32 (GArray *a, gboolean backoff)
   return out;
 }
 
-static GBytes *
-write_image (GArray *secs, SttLmBuilder *b)
-{
-  gsize total = STT_LM_HEADER_SIZE + (gsize) secs->len * STT_LM_SECTION_SIZE;
-  total = (total + 7) & ~(gsize) 7;
-  gsize start = total;
-  for (guint i = 0; i < secs->len; i++)
-    total += (g_array_index (secs, Section, i).size + 7) & ~(gsize) 7;
-  guint8 *img = g_malloc0 (total);
-  memcpy (img, STT_LM_MAGIC, 8);
-  guint32 hdr[6] = { STT_LM_VERSION, b->order, b->words->len, 0, 0, secs->len };
-  for (guint n = 2; n <= b->order; n++)
-    hdr[1 + n] = b->ngrams[n]->len;
-  memcpy (img + 8, hdr, sizeof hdr);
-  gsize pos = start;
-  for (guint i = 0; i < secs->len; i++) {
-    Section *s = &g_array_index (secs, Section, i);
-    guint8 *ent = img + STT_LM_HEADER_SIZE + (gsize) i * STT_LM_SECTION_SIZE;
-    guint64 off = pos, size = s->size;
-    memcpy (ent, s->tag, 4);
-    memcpy (ent + 8, &off, 8);
-    memcpy (ent + 16, &size, 8);
-    memcpy (img + pos, s->data, s->size);
-    pos += (s->size + 7) & ~(gsize) 7;
-  }
-  return g_bytes_new_take (img, total);
-}
-
 GBytes *
 stt_lm_builder_to_bytes (SttLmBuilder *b, const char *name, GError **error)
 {
@@ -319,36 +229,39 @@ stt_lm_builder_to_bytes (SttLmBuilder *b, const char *name, GError **error)
   if (b->order == 3)
     add_missing_contexts (b);
 
-  GArray *secs = g_array_new (FALSE, FALSE, sizeof (Section));
-  GBytes *out = NULL;
-  if (!add_vocabulary (secs, b, name, error))
-    goto done;
-  add_section (secs, "UPRB", g_memdup2 (b->uprob->data, (gsize) n1 * 4), (gsize) n1 * 4);
-  add_section (secs, "UBOF", g_memdup2 (b->ubo->data, (gsize) n1 * 4), (gsize) n1 * 4);
+  SttImageWriter *w = stt_image_writer_new ();
+  gint64 dup = stt_strings_write (w, 'V', (const char *const *) b->words->pdata, n1);
+  if (dup >= 0) {
+    g_set_error (error, STT_LM_ERROR, STT_LM_ERROR_FORMAT,
+        "%s: the word \"%s\" is in the vocabulary twice", name,
+        (const char *) g_ptr_array_index (b->words, dup));
+    stt_image_writer_free (w);
+    return NULL;
+  }
+  stt_image_writer_add (w, "UPRB", g_memdup2 (b->uprob->data, (gsize) n1 * 4), (gsize) n1 * 4);
+  stt_image_writer_add (w, "UBOF", g_memdup2 (b->ubo->data, (gsize) n1 * 4), (gsize) n1 * 4);
+  guint32 params[4] = { b->order, n1, 0, 0 };
   if (b->order >= 2) {
     GArray *bi = b->ngrams[2];
-    add_section (secs, "UNXT", child_ranges (bi, 1, n1, NULL), ((gsize) n1 + 1) * 4);
-    add_section (secs, "BWRD", column_u32 (bi, 1), (gsize) bi->len * 4);
+    params[2] = bi->len;
+    stt_image_writer_add (w, "UNXT", child_ranges (bi, 1, n1, NULL), ((gsize) n1 + 1) * 4);
+    stt_image_writer_add (w, "BWRD", column_u32 (bi, 1), (gsize) bi->len * 4);
     float *p = column_f32 (bi, FALSE);
-    add_values (secs, "BPR", p, bi->len);
+    add_values (w, "BPR", p, bi->len);
     g_free (p);
   }
   if (b->order >= 3) {
     GArray *bi = b->ngrams[2], *tri = b->ngrams[3];
-    add_section (secs, "BNXT", child_ranges (tri, 2, bi->len, bi),
+    params[3] = tri->len;
+    stt_image_writer_add (w, "BNXT", child_ranges (tri, 2, bi->len, bi),
         ((gsize) bi->len + 1) * 4);
     float *bo = column_f32 (bi, TRUE);
-    add_values (secs, "BBO", bo, bi->len);
+    add_values (w, "BBO", bo, bi->len);
     g_free (bo);
-    add_section (secs, "TWRD", column_u32 (tri, 2), (gsize) tri->len * 4);
+    stt_image_writer_add (w, "TWRD", column_u32 (tri, 2), (gsize) tri->len * 4);
     float *p = column_f32 (tri, FALSE);
-    add_values (secs, "TPR", p, tri->len);
+    add_values (w, "TPR", p, tri->len);
     g_free (p);
   }
-  out = write_image (secs, b);
-done:
-  for (guint i = 0; i < secs->len; i++)
-    g_free (g_array_index (secs, Section, i).data);
-  g_array_unref (secs);
-  return out;
+  return stt_image_writer_finish (w, STT_LM_MAGIC, STT_LM_VERSION, params);
 }

@@ -1,12 +1,10 @@
 /* gst-stt — LM internals shared by the readers, the writer and the queries.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Own format "STTNGRAM" version 1 (docs/formats/lm.md), all little-endian:
- *   header:  char magic[8] "STTNGRAM"; u32 version; u32 order; u32 counts[3]; u32 n_sections
- *   table:   n_sections x { char tag[4]; u32 zero; u64 offset; u64 size }   (at byte 32)
- *   sections (8-byte aligned, any order; unknown tags are ignored):
- *     VSTR  word strings, NUL-terminated          VOFF u32[n1] offset of word i in VSTR
- *     VSRT  u32[n1] word ids sorted by strcmp     UPRB f32[n1], UBOF f32[n1]
+ * Own format "STTNGRAM" version 1 (docs/lm.md): the section container of image.h with
+ * params = { order, n1, n2, n3 } (n-gram counts) and these sections:
+ *     VSTR, VOFF, VSRT  the vocabulary as a string table (word id = index)
+ *     UPRB, UBOF  f32[n1] unigram prob and backoff
  *     UNXT  u32[n1+1] bigram children range of each unigram       (order >= 2)
  *     BWRD  u32[n2] second word of each bigram, ascending per parent
  *     BNXT  u32[n2+1] trigram children range of each bigram, BBO* bigram backoffs (order 3)
@@ -19,12 +17,10 @@
 #pragma once
 
 #include <stt/lm.h>
+#include "image.h"
 
 #define STT_LM_MAGIC "STTNGRAM"
 #define STT_LM_VERSION 1
-#define STT_LM_HEADER_SIZE 32
-#define STT_LM_SECTION_SIZE 24
-#define STT_LM_MAX_SECTIONS 64
 
 /* A value column: either plain floats or 16-bit indices into a table. */
 typedef struct {
@@ -45,9 +41,7 @@ struct _SttLm {
   char *name;             /* file name for messages */
   guint order;
   guint32 n[STT_LM_MAX_ORDER + 1];  /* n[1..order] */
-  const char *vstr;
-  gsize vstr_len;
-  const guint32 *voff, *vsorted;
+  SttStrings vocab;
   const float *uprob, *ubo;
   const guint32 *unext;
   const guint32 *bword, *bnext;

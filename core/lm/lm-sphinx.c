@@ -162,6 +162,8 @@ note_dropped (Walk *wk, const guint32 *rev, guint n)
 static gboolean
 walk_children (Walk *wk, guint n, guint64 lo, guint64 hi, guint32 *rev, GError **error)
 {
+  if (n < 2 || n > STT_LM_MAX_ORDER || n > wk->order)
+    return TRUE;    /* cannot happen (next_bits is 0 at the top order); keeps indexes provable */
   const Packed *a = &wk->arr[n];
   guint64 count = wk->counts[n];
   if (lo > hi || hi > count)

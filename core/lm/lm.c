@@ -163,25 +163,13 @@ stt_lm_get_n_words (const SttLm *lm)
 const char *
 stt_lm_word (const SttLm *lm, SttLmWord id)
 {
-  return valid_word (lm, id) ? lm->vstr + lm->voff[id] : NULL;
+  return valid_word (lm, id) ? stt_strings_get (&lm->vocab, (guint32) id) : NULL;
 }
 
 SttLmWord
 stt_lm_word_id (const SttLm *lm, const char *word)
 {
-  guint32 lo = 0, hi = lm->n[1];
-  while (lo < hi) {
-    guint32 mid = lo + (hi - lo) / 2;
-    guint32 id = lm->vsorted[mid];
-    int c = strcmp (lm->vstr + lm->voff[id], word);
-    if (c == 0)
-      return (SttLmWord) id;
-    if (c < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return STT_LM_NO_WORD;
+  return (SttLmWord) stt_strings_lookup (&lm->vocab, word);
 }
 
 /* ---- n-gram access ------------------------------------------------------------------------- */

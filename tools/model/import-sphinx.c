@@ -16,6 +16,7 @@ static const struct {
   SttImportStep run;
 } steps[] = {
   { "acoustic model", stt_import_am },
+  { "language model and lexicon", stt_import_lm },
   { "decoding graph", stt_import_graph },
 };
 

@@ -1,7 +1,7 @@
 /* gst-stt — n-gram language models (orders 1 to 3): loading, queries, writing.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * One runtime representation, the project's own LM format (docs/formats/lm.md, "STTNGRAM"
+ * One runtime representation, the project's own LM format (docs/lm.md, "STTNGRAM"
  * version 1): a forward trie of sorted arrays, little-endian, read in place from a mapping.
  * Three readers produce it: the own format itself (mapped, e.g. through stt_model_map so N
  * pipelines share one mapping), Sphinx's trie binary ("en-us.lm.bin") and ARPA text; the

@@ -64,13 +64,6 @@ SttGraphBuilder *stt_graph_builder_new_for_am (SttMdef *mdef, SttTmat *tmat, GEr
  * Fails when a phone id is out of range or the word has no phones. */
 gboolean stt_graph_builder_add_word (SttGraphBuilder *builder, const char *word,
     const guint *phones, guint n_phones, gboolean filler, GError **error);
-/* Add every entry of a Sphinx dictionary text (cmudict or noisedict format) whose phones are
- * all in @mdef and which @keep accepts (NULL: all); @fillers marks them as filler words.
- * @name is used in errors. Sets *@n_added to the number of entries offered. */
-typedef gboolean (*SttGraphWordFilter) (const char *word, gpointer data);
-gboolean stt_graph_builder_add_sphinx_dict (SttGraphBuilder *builder, GBytes *bytes,
-    const char *name, const SttMdef *mdef, gboolean fillers, SttGraphWordFilter keep,
-    gpointer keep_data, guint *n_added, GError **error);
 /* The serialised graph ("stt-graph-1", docs/decoder.md). Consumes nothing; may be called
  * once. */
 GBytes *stt_graph_builder_finish (SttGraphBuilder *builder, GError **error);
