@@ -9,7 +9,7 @@ CHECK_BUILD ?= build-check
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 MESON_OPTS ?= -Dshared_data=$(SHARED_DATA)
 
-.PHONY: all setup build run check check-build test inspect bench bench-am clean
+.PHONY: all setup build run check check-build test inspect bench bench-am bench-wer clean
 
 all: build
 
@@ -60,3 +60,8 @@ clean:
 # scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
 bench-am: build
 	$(MESON) compile -C $(BUILD) bench-am
+
+# Recognition accuracy and speed (docs/benchmarks.md): our pipeline vs the pocketsphinx
+# element on every dev utterance and pocketsphinx-testdata's LibriVox files.
+bench-wer: build
+	tests/bench/bench-wer.py --build $(BUILD) --batch-cmn

@@ -49,7 +49,7 @@ enum {
   PROP_NBEST,
 };
 
-#define DEFAULT_BEAM 110.5
+#define DEFAULT_BEAM 90.0
 #define DEFAULT_WORD_BEAM 64.8
 #define DEFAULT_MAX_ACTIVE 30000
 #define DEFAULT_LM_WEIGHT 6.5
@@ -318,7 +318,6 @@ read_config (GstSttDecoder *self, Timing *t)
   GST_OBJECT_LOCK (self);
   SttSearchConfig c = self->cfg;
   c.beam = c.pbeam = self->beam;
-  c.lpbeam = self->beam * (92.10 / 110.52);
   c.wbeam = self->word_beam;
   c.max_active = self->max_active;
   c.lm_weight = self->lm_weight;
@@ -655,8 +654,8 @@ gst_stt_decoder_class_init (GstSttDecoderClass *klass)
           STT_DEFAULT_MODEL_ID, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (oc, PROP_BEAM, g_param_spec_double ("beam", "Beam",
-          "HMM pruning beam: natural-log units below the frame's best score (110.5 = "
-          "pocketsphinx's 1e-48); smaller is faster and less accurate", 1.0, 1000.0,
+          "HMM pruning beam: natural-log units below the frame's best score (pocketsphinx's "
+          "1e-48 is 110.5); smaller is faster and less accurate", 1.0, 1000.0,
           DEFAULT_BEAM, f));
   g_object_class_install_property (oc, PROP_WORD_BEAM, g_param_spec_double ("word-beam",
           "Word beam", "Word-exit (lattice) beam: word ends scoring within this many "

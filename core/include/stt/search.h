@@ -127,8 +127,8 @@ const SttSearchResources *stt_search_resources_get (SttModel *model, GError **er
 /* ---- search configuration ------------------------------------------------------------------ */
 
 typedef struct {
-  float beam;                   /* HMM beam, nats below the frame's best (default 110.5) */
-  float pbeam;                  /* phone-exit beam (default 110.5) */
+  float beam;                   /* HMM beam, nats below the frame's best (default 90) */
+  float pbeam;                  /* phone-exit beam (default 90) */
   float lpbeam;                 /* beam for entering word-final phones (default 92.1) */
   float lponlybeam;             /* beam of word-final HMMs among themselves (64.8) */
   float wbeam;                  /* word-exit beam: which exits enter the lattice (64.8) */
