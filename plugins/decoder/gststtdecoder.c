@@ -53,7 +53,7 @@ enum {
 #define DEFAULT_WORD_BEAM 64.8
 #define DEFAULT_MAX_ACTIVE 30000
 #define DEFAULT_LM_WEIGHT 6.5
-#define DEFAULT_WIP -0.431
+#define DEFAULT_WIP -3.0
 #define DEFAULT_PARTIAL_INTERVAL 300
 #define DEFAULT_INITIAL_SILENCE_TIMEOUT 0
 #define DEFAULT_END_SILENCE_TIMEOUT 500
@@ -151,8 +151,8 @@ add_path (GstSttDecoder *self, SttResult *r, const SttLatticePath *path)
   double sum = 0;
   for (guint i = 0; i < path->words->len; i++) {
     const SttLatticeWord *w = &g_array_index (path->words, SttLatticeWord, i);
-    gint64 off = frame_to_ticks (self, w->start_frame);
-    gint64 end = frame_to_ticks (self, w->end_frame) + self->frame_ticks;
+    gint64 off = frame_to_ticks (self, w->start_frame - self->phrase_start);
+    gint64 end = frame_to_ticks (self, w->end_frame - self->phrase_start) + self->frame_ticks;
     stt_hypothesis_add_word (h, w->word, off, end - off, w->posterior);
     sum += w->posterior;
   }
@@ -225,7 +225,7 @@ finish_phrase (GstSttDecoder *self, gboolean quiet)
 static void
 start_phrase (GstSttDecoder *self, gint64 frame)
 {
-  stt_search_start (self->search, 0);
+  stt_search_start (self->search, frame);
   self->phrase_start = frame;
   self->last_partial = frame;
   self->timed_out = FALSE;
@@ -287,7 +287,8 @@ process_frame (GstSttDecoder *self, const float *scores, gint64 frame, const Tim
       push_speech_event (self, GST_STT_SPEECH_START, self->speech_start * self->frame_ticks);
       return GST_FLOW_OK;
     }
-    if (t->initial_frames && !self->timed_out && frame + 1 - self->phrase_start >= t->initial_frames) {
+    if (t->initial_frames && !self->timed_out
+        && frame + 1 - self->phrase_start >= t->initial_frames) {
       self->timed_out = TRUE;
       SttResult *r = result_new (self, STT_RESULT_FINAL, STT_STATUS_INITIAL_SILENCE_TIMEOUT);
       r->offset = self->phrase_start * self->frame_ticks;
@@ -375,8 +376,8 @@ gst_stt_decoder_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       start_phrase (self, first);
     }
   }
-  if (self->frame_map->len == 0 && stt_search_get_n_frames (self->search) == 0)
-    self->phrase_start = first;
+  if (stt_search_get_n_frames (self->search) == 0 && first != self->phrase_start)
+    start_phrase (self, first);
   for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
     ret = process_frame (self, (const float *) map.data + (gsize) i * self->n_senones, first + i,
         &t);
@@ -668,7 +669,7 @@ gst_stt_decoder_class_init (GstSttDecoderClass *klass)
           "LM weight", "Scale of the language model's log-probabilities", 0.0, 100.0,
           DEFAULT_LM_WEIGHT, f));
   g_object_class_install_property (oc, PROP_WIP, g_param_spec_double ("word-insertion-penalty",
-          "Word insertion penalty", "Natural-log score added per word (-0.431 = ln 0.65); "
+          "Word insertion penalty", "Natural-log score added per word (pocketsphinx's 0.65 is -0.431); "
           "more negative gives fewer, longer words", -100.0, 100.0, DEFAULT_WIP, f));
   g_object_class_install_property (oc, PROP_PARTIAL_INTERVAL,
       g_param_spec_uint ("partial-interval", "Partial interval",
