@@ -262,6 +262,28 @@ GST_START_TEST (test_endpointing)
 }
 GST_END_TEST;
 
+/* Quiet-room noise only: with initial-silence-timeout=1000 one result with status
+ * InitialSilenceTimeout covering the first second, no speech events, no other result. */
+GST_START_TEST (test_initial_silence_timeout)
+{
+  gsize n = 48000;
+  g_autofree gint16 *pcm = g_new (gint16, n);
+  GRand *rand = g_rand_new_with_seed (11);
+  for (gsize i = 0; i < n; i++)
+    pcm[i] = g_rand_int_range (rand, -3, 4);
+  g_rand_free (rand);
+  Output o;
+  decode_pcm (pcm, n, 1600, "initial-silence-timeout=1000", &o);
+  fail_unless_equals_int (o.finals->len, 1);
+  SttResult *r = g_ptr_array_index (o.finals, 0);
+  fail_unless_equals_int (r->status, STT_STATUS_INITIAL_SILENCE_TIMEOUT);
+  fail_unless_equals_int64 (r->offset, 0);
+  fail_unless_equals_int64 (r->duration, STT_TICKS_PER_SECOND);
+  fail_unless_equals_int (o.starts->len, 0);
+  output_clear (&o);
+}
+GST_END_TEST;
+
 /* A model folder like the default one but with file @corrupt overwritten at @offset. */
 static char *
 corrupt_model (const char *corrupt, gsize offset, const char *bytes, gsize len)
@@ -369,6 +391,7 @@ sttdecoder_suite (void)
   tcase_add_test (tc, test_known_recording);
   tcase_add_test (tc, test_streaming_equals_whole);
   tcase_add_test (tc, test_endpointing);
+  tcase_add_test (tc, test_initial_silence_timeout);
   tcase_add_test (tc, test_corrupt_graph);
   tcase_add_test (tc, test_corrupt_lm);
   tcase_add_test (tc, test_missing_model);
