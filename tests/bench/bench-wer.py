@@ -100,7 +100,7 @@ def run_child(system, files, props):
     total = 0.0
     for path in files:
         if system.startswith('ours'):
-            fe = 'cmn=batch' if system == 'ours-batch' else ''
+            fe = 'cmn=batch' if system == 'ours-batch' else os.environ.get('STT_BENCH_FE', '')
             tail = 'sttfeatures %s ! sttacoustic ! sttdecoder name=dec %s ! fakesink' % (fe, props)
         else:
             tail = 'pocketsphinx name=dec ! fakesink'
