@@ -71,7 +71,8 @@ stt_search_config_init (SttSearchConfig *c)
   c->silence_penalty = -5.298f; /* ln 0.005 */
   c->filler_penalty = -18.42f;  /* ln 1e-8 */
   c->lattice_beam = 50.0f;
-  c->posterior_scale = 1.0f / 6.5f;
+  c->posterior_scale = 0.09f;   /* measured: normalised cross entropy of word confidences
+                                   0.26 on the dev set (0.003 at 1/lm_weight) */
 }
 
 SttSearch *

@@ -323,7 +323,8 @@ read_config (GstSttDecoder *self, Timing *t)
   c.max_active = self->max_active;
   c.lm_weight = self->lm_weight;
   c.wip = self->wip;
-  c.posterior_scale = self->lm_weight > 0 ? 1.0 / self->lm_weight : 1.0;
+  /* 0.09 at the default LM weight (calibration, docs/decoder.md) */
+  c.posterior_scale = self->lm_weight > 0 ? 0.585 / self->lm_weight : 0.09;
   guint partial = self->partial_interval, initial = self->initial_silence_timeout;
   guint end = self->end_silence_timeout, max = self->max_phrase_duration;
   GST_OBJECT_UNLOCK (self);

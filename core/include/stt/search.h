@@ -138,7 +138,7 @@ typedef struct {
   float silence_penalty;        /* <sil> entry, nats (ln 0.005 = -5.30) */
   float filler_penalty;         /* other fillers, nats (ln 1e-8 = -18.42) */
   float lattice_beam;           /* lattice pruning beam in nats (for N-best/posteriors) */
-  float posterior_scale;        /* score scale for posteriors (1/lm_weight-like, default 1/6.5) */
+  float posterior_scale;        /* score scale for posteriors (default 0.09, calibrated) */
 } SttSearchConfig;
 
 void stt_search_config_init (SttSearchConfig *config);
