@@ -31,3 +31,8 @@ typedef struct {
 SttLexiconBuilder *stt_lexicon_builder_new (void);
 void stt_lexicon_builder_free (SttLexiconBuilder *b);
 GBytes *stt_lexicon_builder_to_bytes (SttLexiconBuilder *b, const char *name, GError **error);
+
+/* The Sphinx reader on text in memory (@fill may be NULL); names are used in messages. */
+SttLexicon *stt_lexicon_parse_sphinx (const char *dict, gsize dict_len, const char *dict_path,
+    const char *fill, gsize fill_len, const char *filler_path, const char *const *phones,
+    GError **error);

@@ -138,7 +138,22 @@ read_line (Reader *r, const char *p, const char *end, gboolean fillers, const ch
 }
 
 static gboolean
-read_file (Reader *r, const char *path, gboolean fillers, GError **error)
+read_text (Reader *r, const char *p, gsize len, const char *name, gboolean fillers,
+    GError **error)
+{
+  const char *end = p + len;
+  gboolean ok = TRUE;
+  for (guint line = 1; p && p < end && ok; line++) {
+    const char *nl = memchr (p, '\n', (gsize) (end - p));
+    const char *e = nl ? nl : end;
+    ok = read_line (r, p, e, fillers, name, line, error);
+    p = nl ? nl + 1 : end;
+  }
+  return ok;
+}
+
+static GMappedFile *
+map_file (const char *path, GError **error)
 {
   GError *err = NULL;
   GMappedFile *map = g_mapped_file_new (path, FALSE, &err);
@@ -146,24 +161,33 @@ read_file (Reader *r, const char *path, gboolean fillers, GError **error)
     g_set_error (error, STT_LEXICON_ERROR, STT_LEXICON_ERROR_IO, "cannot read the dictionary "
         "%s: %s", path, err->message);
     g_error_free (err);
-    return FALSE;
   }
-  const char *p = g_mapped_file_get_contents (map);
-  const char *end = p + g_mapped_file_get_length (map);
-  gboolean ok = TRUE;
-  for (guint line = 1; p && p < end && ok; line++) {
-    const char *nl = memchr (p, '\n', (gsize) (end - p));
-    const char *e = nl ? nl : end;
-    ok = read_line (r, p, e, fillers, path, line, error);
-    p = nl ? nl + 1 : end;
-  }
-  g_mapped_file_unref (map);
-  return ok;
+  return map;
 }
 
 SttLexicon *
 stt_lexicon_load_sphinx (const char *dict_path, const char *filler_path,
     const char *const *phones, GError **error)
+{
+  GMappedFile *dict = map_file (dict_path, error);
+  GMappedFile *fill = dict && filler_path ? map_file (filler_path, error) : NULL;
+  SttLexicon *lex = NULL;
+  if (dict && (fill || !filler_path))
+    lex = stt_lexicon_parse_sphinx (g_mapped_file_get_contents (dict),
+        g_mapped_file_get_length (dict), dict_path,
+        fill ? g_mapped_file_get_contents (fill) : NULL,
+        fill ? g_mapped_file_get_length (fill) : 0, filler_path, phones, error);
+  if (dict)
+    g_mapped_file_unref (dict);
+  if (fill)
+    g_mapped_file_unref (fill);
+  return lex;
+}
+
+SttLexicon *
+stt_lexicon_parse_sphinx (const char *dict, gsize dict_len, const char *dict_path,
+    const char *fill, gsize fill_len, const char *filler_path, const char *const *phones,
+    GError **error)
 {
   Reader r = { stt_lexicon_builder_new () };
   r.word_ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -182,10 +206,10 @@ stt_lexicon_load_sphinx (const char *dict_path, const char *filler_path,
     g_hash_table_insert (r.phone_ids, g_ptr_array_index (r.b->phones, i),
         GUINT_TO_POINTER (i + 1));
   }
-  if (!read_file (&r, dict_path, FALSE, error))
+  if (!read_text (&r, dict, dict_len, dict_path, FALSE, error))
     goto out;
   r.b->stats.n_main = r.b->words->len;
-  if (filler_path && !read_file (&r, filler_path, TRUE, error))
+  if (fill && !read_text (&r, fill, fill_len, filler_path, TRUE, error))
     goto out;
   static const char *const required[] = { "<s>", "</s>", "<sil>" };
   for (guint i = 0; i < G_N_ELEMENTS (required); i++) {

@@ -225,6 +225,7 @@ stt_lexicon_get_n_words (const SttLexicon *lex)
 gint32
 stt_lexicon_lookup (const SttLexicon *lex, const char *word)
 {
+  g_return_val_if_fail (word != NULL, -1);
   return (gint32) stt_strings_lookup (&lex->words, word);
 }
 

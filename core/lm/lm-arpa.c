@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 
 typedef struct {
@@ -306,7 +307,8 @@ stt_lm_write_arpa (const SttLm *lm, const char *path, GError **error)
         g_strerror (errno));
     return FALSE;
   }
-  FILE *f = fdopen (fd, "w");
+  /* mkstemp creates 0600; an exported LM is an ordinary readable file */
+  FILE *f = fchmod (fd, 0644) == 0 ? fdopen (fd, "w") : NULL;
   if (!f) {
     int e = errno;
     close (fd);

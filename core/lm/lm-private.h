@@ -74,3 +74,28 @@ SttLmBuilder *stt_lm_read_sphinx_trie (const guint8 *data, gsize size, const cha
     GError **error);
 SttLmBuilder *stt_lm_read_arpa (const char *text, gsize size, const char *name,
     GError **error);
+
+/* stt_lm_score before truncation to an integer (raw units, float32). */
+float stt_lm_score_float (const SttLm *lm, SttLmWord w, SttLmWord h1, SttLmWord h2);
+
+/* ---- n-gram tables of the estimators (lm-grams.c; training and mixing) -------------------- */
+typedef struct {
+  guint32 w[STT_LM_MAX_ORDER];
+  guint32 raw, adj;       /* raw count, adjusted (continuation) count */
+  double prob, bow;       /* p(w|h); backoff of this n-gram as a context (1 if none) */
+} SttLmGram;
+
+typedef struct {
+  GArray *g;              /* SttLmGram, sorted by words (oldest first) */
+  guint n;                /* order */
+  double d[4];            /* discounts d[1..3] (training) */
+} SttLmGramTable;
+
+int stt_lm_gram_cmp (const guint32 *a, const guint32 *b, guint n);
+SttLmGram *stt_lm_gram_lookup (const SttLmGramTable *t, const guint32 *w);
+/* Sort and merge equal n-grams, adding their raw counts. */
+void stt_lm_gram_table_sort (SttLmGramTable *t);
+/* The LM of the probabilities and backoffs of tables[1..b->order] (tables[1] holds every word
+ * of b->words, in id order); the builder's words are used, its n-gram arrays filled. */
+SttLm *stt_lm_from_grams (SttLmBuilder *b, SttLmGramTable *tables, const char *name,
+    GError **error);

@@ -213,7 +213,9 @@ read_vocabulary (const Reader *r, gsize pos, SttLmBuilder *b, guint32 n_words, G
   memcpy (&k, r->data + pos, 4);
   k = GINT32_FROM_LE (k);
   pos += 4;
-  if (k < 0 || !need (r, pos, (gsize) k, "vocabulary", error))
+  if (k < 0)
+    return fail (error, r, pos - 4, "negative vocabulary size %d", k);
+  if (!need (r, pos, (gsize) k, "vocabulary", error))
     return FALSE;
   if (pos + (gsize) k != r->size)
     return fail (error, r, pos + (gsize) k, "%" G_GSIZE_FORMAT " unexpected bytes after the "

@@ -74,15 +74,15 @@ to_int (float p)
 }
 
 /* The float sum is rounded to float32 at each step, as sphinxbase does. */
-static gint32
-score_state (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out,
+static float
+score_float (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out,
     guint *n_used)
 {
   if (!valid_word (lm, w)) {
     *n_used = 0;
     if (out)
       stt_lm_state_init_empty (lm, out);
-    return STT_LM_LOGZERO;
+    return (float) STT_LM_LOGZERO;
   }
   SttLmState next = { lm->order >= 2 ? w : STT_LM_NO_WORD, 0 };
   float p;
@@ -116,7 +116,23 @@ score_state (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out
   }
   if (out)
     *out = next;
-  return to_int (p);
+  return p;
+}
+
+static gint32
+score_state (const SttLm *lm, const SttLmState *in, SttLmWord w, SttLmState *out,
+    guint *n_used)
+{
+  return to_int (score_float (lm, in, w, out, n_used));
+}
+
+float
+stt_lm_score_float (const SttLm *lm, SttLmWord w, SttLmWord h1, SttLmWord h2)
+{
+  SttLmState st;
+  guint n_used;
+  stt_lm_state_init (lm, &st, h1, h2);
+  return score_float (lm, &st, w, NULL, &n_used);
 }
 
 gint32
@@ -169,6 +185,7 @@ stt_lm_word (const SttLm *lm, SttLmWord id)
 SttLmWord
 stt_lm_word_id (const SttLm *lm, const char *word)
 {
+  g_return_val_if_fail (word != NULL, STT_LM_NO_WORD);
   return (SttLmWord) stt_strings_lookup (&lm->vocab, word);
 }
 
@@ -274,6 +291,10 @@ stt_lm_load (const char *path, SttLmFormat format, GError **error)
       : stt_lm_read_arpa ((const char *) data, size, path, error);
   if (!b)
     return NULL;
+  if (b->dropped->len)
+    g_info ("%s: %u n-grams left out because sphinxbase's search cannot reach them (unsorted "
+        "trie ranges), e.g. \"%s\"", path, b->dropped->len,
+        (const char *) g_ptr_array_index (b->dropped, 0));
   g_autoptr (GBytes) image = stt_lm_builder_to_bytes (b, path, error);
   stt_lm_builder_free (b);
   if (!image)

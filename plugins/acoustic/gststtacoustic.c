@@ -393,7 +393,7 @@ gst_stt_acoustic_class_init (GstSttAcousticClass *klass)
       g_param_spec_int ("top-n", "Top N",
           "Gaussians per codebook and feature stream that enter the mixtures: the N with the "
           "highest density (4 = pocketsphinx's default; >= the codebook size (128) = the exact "
-          "full mixture, about 10x slower)", 1, 1024, DEFAULT_TOP_N, rw));
+          "full mixture, about 17x slower)", 1, 1024, DEFAULT_TOP_N, rw));
   g_object_class_install_property (gobject_class, PROP_USE_BLAS,
       g_param_spec_boolean ("use-blas", "Use BLAS",
           "Evaluate the Gaussians of a batch with OpenBLAS (one thread); FALSE: frame by frame "

@@ -118,8 +118,11 @@ run_peer (GPtrArray *wavs, const char *sphinx, double *speech)
 static void
 row (const char *what, gsize frames, double secs, double audio, double ref)
 {
-  printf ("| %-44s | %8zu | %7.2f | %9.0f | %6.3f%% | %6.2f |\n", what, frames, secs,
-      frames / secs, 100 * secs / audio, ref > 0 ? ref / secs : 0);
+  char ratio[32] = "";
+  if (ref > 0)
+    g_snprintf (ratio, sizeof ratio, "%.2f", ref / secs);
+  printf ("| %-46s | %8zu | %7.2f | %9.0f | %6.3f%% | %9s |\n", what, frames, secs,
+      frames / secs, 100 * secs / audio, ratio);
 }
 
 int
@@ -222,10 +225,10 @@ main (int argc, char **argv)
   printf ("Acoustic scoring benchmark: %u files, %.1f s of audio, %zu frames, %d senones, "
       "top-%d, one core%s\n\n", wavs->len, audio, frames, n_sen, top_n,
       stt_acoustic_have_blas () ? ", OpenBLAS 1 thread" : ", no OpenBLAS");
-  printf ("| %-44s | %8s | %7s | %9s | %7s | %6s |\n", "stage", "frames", "CPU s", "frames/s",
-      "% of RT", "x peer");
-  printf ("|%s|%s|%s|%s|%s|%s|\n", "----------------------------------------------",
-      "----------", "---------", "-----------", "---------", "--------");
+  printf ("| %-46s | %8s | %7s | %9s | %7s | %9s |\n", "stage", "frames", "CPU s", "frames/s",
+      "% of RT", "peer/this");
+  printf ("|%s|%s|%s|%s|%s|%s|\n", "------------------------------------------------",
+      "----------", "---------", "-----------", "---------", "-----------");
   g_autofree char *batched = g_strdup_printf ("scoring, OpenBLAS batches of %d frames", batch);
   double peer_s = peer > 0 ? peer * audio / peer_speech : 0;   /* same audio length */
   row ("front end (core/fe)", frames, t_fe, audio, 0);

@@ -10,26 +10,21 @@
 
 static char *dict_path, *noise_path;
 
-static char *
-sphinx_file (const char *name)
-{
-  const char *dir = g_getenv ("STT_SPHINX_MODEL");
-  char *path = g_build_filename (dir && *dir ? dir : "/usr/share/pocketsphinx/model/en-us",
-      name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    g_error ("missing %s: install pocketsphinx-en-us (tools/dev/debian-packages.txt)", path);
-  return path;
-}
+static SttLexicon *cmudict;    /* read once by the first test, shared by the others */
 
 static SttLexicon *
 load_cmudict (double *seconds)
 {
+  if (cmudict && !seconds)
+    return stt_lexicon_ref (cmudict);
   GError *error = NULL;
   gint64 t0 = g_get_monotonic_time ();
   SttLexicon *lex = stt_lexicon_load_sphinx (dict_path, noise_path, NULL, &error);
   if (seconds)
     *seconds = (g_get_monotonic_time () - t0) / 1e6;
   g_assert_no_error (error);
+  if (!cmudict)
+    cmudict = stt_lexicon_ref (lex);
   return lex;
 }
 
@@ -96,7 +91,7 @@ static void
 test_map_lm (void)
 {
   GError *error = NULL;
-  char *lm_path = sphinx_file ("en-us.lm.bin");
+  char *lm_path = stt_test_sphinx_path ("en-us.lm.bin");
   SttLm *lm = stt_lm_load (lm_path, STT_LM_FORMAT_AUTO, &error);
   g_assert_no_error (error);
   SttLexicon *lex = load_cmudict (NULL);
@@ -125,19 +120,6 @@ test_map_lm (void)
   g_free (lm_path);
 }
 
-static char *
-write_tmp (const char *text)
-{
-  GError *error = NULL;
-  char *path = NULL;
-  int fd = g_file_open_tmp ("stt-lexicon-XXXXXX.dict", &path, &error);
-  g_assert_no_error (error);
-  close (fd);
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 /* The reading rules on a small dictionary whose every line has a known fate. */
 static void
 test_rules (void)
@@ -159,7 +141,8 @@ test_rules (void)
   static const char *const phones[] = { "SIL", "HH", "AH", "L", "OW", "EH", "W", "ER", "D",
     "Z", "IY", "B", "R", "P", "S", "EY", "T", "+NSN+", NULL };
   GError *error = NULL;
-  char *d = write_tmp (dict), *f = write_tmp (noise);
+  char *d = stt_test_tmp_file ("lexicon.dict", dict, -1);
+  char *f = stt_test_tmp_file ("noise.dict", noise, -1);
   SttLexicon *lex = stt_lexicon_load_sphinx (d, f, phones, &error);
   g_assert_no_error (error);
   SttLexiconStats st;
@@ -192,7 +175,7 @@ test_rules (void)
   stt_lexicon_unref (lex);
 
   /* <s> in the main dictionary is refused with its line */
-  char *bad = write_tmp ("a AH\n<s> SIL\n");
+  char *bad = stt_test_tmp_file ("lexicon.dict", "a AH\n<s> SIL\n", -1);
   g_assert_null (stt_lexicon_load_sphinx (bad, f, NULL, &error));
   g_assert_error (error, STT_LEXICON_ERROR, STT_LEXICON_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "line 2"));
@@ -320,14 +303,15 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  dict_path = sphinx_file ("cmudict-en-us.dict");
-  noise_path = sphinx_file ("en-us/noisedict");
+  dict_path = stt_test_sphinx_path ("cmudict-en-us.dict");
+  noise_path = stt_test_sphinx_path ("en-us/noisedict");
   g_test_add_func ("/lexicon/cmudict", test_cmudict);
   g_test_add_func ("/lexicon/map-lm", test_map_lm);
   g_test_add_func ("/lexicon/rules", test_rules);
   g_test_add_func ("/lexicon/own-format", test_own_format);
   g_test_add_func ("/lexicon/default-model", test_default_model);
   int ret = g_test_run ();
+  g_clear_pointer (&cmudict, stt_lexicon_unref);
   g_free (dict_path);
   g_free (noise_path);
   return ret;

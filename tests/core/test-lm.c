@@ -16,17 +16,6 @@ static GPtrArray *big_dropped;    /* n-grams the Sphinx reader left out, "w1 w2 
 static char *big_path, *phone_path;
 
 /* ---- helpers ----------------------------------------------------------------------------- */
-static char *
-sphinx_file (const char *name)
-{
-  const char *dir = g_getenv ("STT_SPHINX_MODEL");
-  char *path = g_build_filename (dir && *dir ? dir : "/usr/share/pocketsphinx/model/en-us",
-      name, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    g_error ("missing %s: install pocketsphinx-en-us (tools/dev/debian-packages.txt)", path);
-  return path;
-}
-
 static SttLm *
 lm_from_builder (SttLmBuilder *b, const char *name)
 {
@@ -44,8 +33,8 @@ static void
 load_big (void)
 {
   GError *error = NULL;
-  big_path = sphinx_file ("en-us.lm.bin");
-  phone_path = sphinx_file ("en-us-phone.lm.bin");
+  big_path = stt_test_sphinx_path ("en-us.lm.bin");
+  phone_path = stt_test_sphinx_path ("en-us-phone.lm.bin");
   GMappedFile *map = g_mapped_file_new (big_path, FALSE, &error);
   g_assert_no_error (error);
   SttLmBuilder *b = stt_lm_read_sphinx_trie ((const guint8 *) g_mapped_file_get_contents (map),
@@ -400,16 +389,6 @@ static const char small_arpa[] =
     "-0.6 a c -0.01\n\n"
     "\\3-grams:\n-0.1 <s> a b\n-0.2 a b c\n-0.05 b c </s>\n\\end\\\n";
 
-static char *
-write_tmp (const char *name, const char *text, gssize len)
-{
-  GError *error = NULL;
-  char *path = g_build_filename (g_get_tmp_dir (), name, NULL);
-  g_file_set_contents (path, text, len, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 /* Every query over the vocabulary (plus OOV) up to trigrams. */
 static GArray *
 all_queries (const SttLm *lm)
@@ -427,7 +406,7 @@ static void
 test_arpa_round_trip (void)
 {
   GError *error = NULL;
-  char *src = write_tmp ("stt-lm-small.arpa", small_arpa, -1);
+  char *src = stt_test_tmp_file ("stt-lm-small.arpa", small_arpa, -1);
   char *out = g_strconcat (src, ".out", NULL), *out2 = g_strconcat (src, ".out2", NULL);
   SttLm *a = stt_lm_load (src, STT_LM_FORMAT_AUTO, &error);
   g_assert_no_error (error);
@@ -470,7 +449,7 @@ test_arpa_phone_lm (void)
   GError *error = NULL;
   SttLm *a = stt_lm_load (phone_path, STT_LM_FORMAT_AUTO, &error);
   g_assert_no_error (error);
-  char *out = g_build_filename (g_get_tmp_dir (), "stt-lm-phone.arpa", NULL);
+  char *out = stt_test_tmp_file ("stt-lm-phone.arpa", "", 0);
   g_assert_true (stt_lm_write_arpa (a, out, &error));
   SttLm *b = stt_lm_load (out, STT_LM_FORMAT_AUTO, &error);
   g_assert_no_error (error);
@@ -487,7 +466,7 @@ static void
 expect_arpa_error (const char *text, const char *what, gint code)
 {
   GError *error = NULL;
-  char *path = write_tmp ("stt-lm-bad.arpa", text, -1);
+  char *path = stt_test_tmp_file ("stt-lm-bad.arpa", text, -1);
   g_assert_null (stt_lm_load (path, STT_LM_FORMAT_AUTO, &error));
   g_assert_error (error, STT_LM_ERROR, code);
   g_test_message ("%s", error->message);
@@ -573,7 +552,7 @@ test_trie_damaged (void)
   expect_trie_error (copy, size, "empty");
   g_free (copy);
   /* foreign files */
-  char *dict = sphinx_file ("cmudict-en-us.dict");
+  char *dict = stt_test_sphinx_path ("cmudict-en-us.dict");
   g_assert_null (stt_lm_load (dict, STT_LM_FORMAT_AUTO, &error));
   g_assert_error (error, STT_LM_ERROR, STT_LM_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, dict));
@@ -612,7 +591,7 @@ static void
 test_own_format_damaged (void)
 {
   GError *error = NULL;
-  char *src = write_tmp ("stt-lm-small2.arpa", small_arpa, -1);
+  char *src = stt_test_tmp_file ("stt-lm-small2.arpa", small_arpa, -1);
   SttLm *lm = stt_lm_load (src, STT_LM_FORMAT_AUTO, &error);
   g_assert_no_error (error);
   GBytes *img = stt_lm_get_bytes (lm);

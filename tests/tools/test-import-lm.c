@@ -14,14 +14,6 @@ typedef struct {
   char *tmp, *src, *models;
 } Fixture;
 
-static char *
-real_file (const char *name)
-{
-  const char *dir = g_getenv ("STT_SPHINX_MODEL");
-  return g_build_filename (dir && *dir ? dir : "/usr/share/pocketsphinx/model/en-us", name,
-      NULL);
-}
-
 /* Debian's layout: LM and dictionary at the top, the acoustic model in en-us/. */
 static void
 set_up (Fixture *fx, gconstpointer data)
@@ -34,7 +26,8 @@ set_up (Fixture *fx, gconstpointer data)
   g_assert_cmpint (g_mkdir (fx->src, 0755), ==, 0);
   const char *links[] = { "en-us", "en-us.lm.bin", "cmudict-en-us.dict" };
   for (guint i = 0; i < G_N_ELEMENTS (links); i++) {
-    char *from = real_file (links[i]), *to = g_build_filename (fx->src, links[i], NULL);
+    char *from = stt_test_sphinx_path (links[i]);
+    char *to = g_build_filename (fx->src, links[i], NULL);
     g_assert_cmpint (symlink (from, to), ==, 0);
     g_free (from);
     g_free (to);
@@ -118,7 +111,7 @@ assert_nothing_installed (Fixture *fx)
 static void
 replace (Fixture *fx, const char *name, gssize len, const char *append)
 {
-  char *real = real_file (name), *path = g_build_filename (fx->src, name, NULL);
+  char *real = stt_test_sphinx_path (name), *path = g_build_filename (fx->src, name, NULL);
   char *contents;
   gsize n;
   g_assert_true (g_file_get_contents (real, &contents, &n, NULL));

@@ -58,7 +58,8 @@ typedef gint32 SttLmWord;
 
 typedef struct _SttLm SttLm;
 
-/* An LM context. Treat as opaque; compare with stt_lm_state_equal. */
+/* An LM context. Treat as opaque; compare with stt_lm_state_equal. Only states made by
+ * stt_lm_state_init* or stt_lm_score_state of the same LM are valid. */
 typedef struct {
   SttLmWord w1;   /* most recent word, or STT_LM_NO_WORD (empty context) */
   guint32 ctx;    /* 1 + index of the bigram "w2 w1" when it has successors/backoff, or 0 */
@@ -162,6 +163,17 @@ gboolean stt_lm_find_ngram (const SttLm *lm, const SttLmWord *words, guint n, fl
 typedef gboolean (*SttLmNgramFunc) (const SttLmWord *words, guint n, float prob, float backoff,
     gpointer user_data);
 void stt_lm_foreach_ngram (const SttLm *lm, guint n, SttLmNgramFunc func, gpointer user_data);
+
+/* ---- estimating LMs ------------------------------------------------------------------------ */
+/* An LM of @order (1..3) from @text: one sentence per line, words separated by blanks (<s> and
+ * </s> are added around every non-empty line). Interpolated modified Kneser-Ney smoothing
+ * (Chen & Goodman; as KenLM's lmplz), three discounts per order from the counts of counts;
+ * <unk> is in the vocabulary. Counts are kept in memory (about 40 bytes per n-gram window). */
+SttLm *stt_lm_train (const char *text, gsize len, guint order, GError **error);
+/* The mixture @weight * A + (1 - @weight) * B as one backoff LM over the union of both
+ * vocabularies and n-grams: every stored n-gram gets the exact mixed probability, every
+ * context a backoff weight that renormalises its distribution (SRILM's static mixing). */
+SttLm *stt_lm_interpolate (const SttLm *a, const SttLm *b, double weight, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttLm, stt_lm_unref)
 
