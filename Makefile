@@ -9,7 +9,7 @@ CHECK_BUILD ?= build-check
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 MESON_OPTS ?= -Dshared_data=$(SHARED_DATA)
 
-.PHONY: all setup build run check check-build test inspect bench bench-am clean
+.PHONY: all setup build run check check-build test inspect bench bench-am bench-wer clean
 
 all: build
 
@@ -59,10 +59,15 @@ clean:
 # Acoustic scoring benchmark (docs/benchmarks.md, "Acoustic scoring"): front end + senone
 # scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
 bench-am: build
-	$(MESON) compile -C $(BUILD) run-bench-am
+	ninja -C $(BUILD) bench-am
 
 # Inverse text normalization: exact match per class on ../shared/data/itn and words/s on one
 # core (docs/benchmarks.md, "Inverse text normalization").
 .PHONY: bench-itn
 bench-itn: build
 	STT_MODEL_PATH=$(abspath $(BUILD))/models $(BUILD)/tests/bench/itn-bench $(SHARED_DATA)/itn
+
+# Recognition accuracy and speed (docs/benchmarks.md): our pipeline vs the pocketsphinx
+# element on every dev utterance and pocketsphinx-testdata's LibriVox files.
+bench-wer: build
+	tests/bench/bench-wer.py --build $(BUILD) --batch-cmn

@@ -37,6 +37,13 @@ typedef struct {
   guint32 ci;
 } SttGraphNode;
 
+/* An HMM with its transition log-probabilities inline (built at load, for the search). */
+typedef struct {
+  float t00, t01, t11, t12, t22, t23;
+  guint16 sen[3];
+  guint16 pad;
+} SttGraphHmmFast;
+
 struct _SttGraph {
   gint refcount;
   GBytes *bytes;
@@ -44,6 +51,7 @@ struct _SttGraph {
   const guint32 *ci_flags;
   float *tmat;                  /* [n_tmat][3][4], copied (aligned, host order) */
   SttGraphHmm *hmm;             /* unpacked */
+  SttGraphHmmFast *hmm_fast;
   const guint32 *mpx;           /* [n_root][n_ci] */
   const SttGraphNode *node;
   const SttGraphWord *word;

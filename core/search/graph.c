@@ -183,6 +183,14 @@ stt_graph_new_from_bytes (GBytes *bytes, GError **error)
   }
   if (!check_graph (g, node_off, error))
     goto bad;
+  g->hmm_fast = g_new (SttGraphHmmFast, g->n_hmm);
+  for (guint i = 0; i < g->n_hmm; i++) {
+    const float *t = g->tmat + 12 * g->hmm[i].tmat;
+    g->hmm_fast[i] = (SttGraphHmmFast) { MAX (t[0], STT_GRAPH_LOGZERO), MAX (t[1],
+          STT_GRAPH_LOGZERO), MAX (t[5], STT_GRAPH_LOGZERO), MAX (t[6], STT_GRAPH_LOGZERO),
+      MAX (t[10], STT_GRAPH_LOGZERO), MAX (t[11], STT_GRAPH_LOGZERO),
+      {g->hmm[i].sen[0], g->hmm[i].sen[1], g->hmm[i].sen[2]}, 0 };
+  }
   g->var_base = g_new0 (guint32, g->n_node);
   guint64 slots = g->n_node;
   for (guint i = 0; i < g->n_node; i++) {
@@ -223,6 +231,7 @@ stt_graph_unref (SttGraph *g)
   g_free (g->tmat);
   g_free (g->hmm);
   g_free (g->var_base);
+  g_free (g->hmm_fast);
   g_free (g);
 }
 

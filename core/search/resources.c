@@ -48,9 +48,13 @@ resources_create (SttModel *model, gpointer user_data, GError **error)
     g_bytes_unref (bytes);
   }
   JsonObject *props = stt_model_get_properties (model);
-  const char *lm_name = json_object_has_member (props, "lm") ?
-      json_object_get_string_member_with_default (props, "lm", STT_SEARCH_LM_FILE) :
-      STT_SEARCH_LM_FILE;
+  const char *lm_name = STT_SEARCH_LM_FILE;
+  JsonNode *node = json_object_get_member (props, "lm");
+  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    lm_name = json_node_get_string (node);
+  else if (node && JSON_NODE_HOLDS_OBJECT (node))
+    lm_name = json_object_get_string_member_with_default (json_node_get_object (node), "file",
+        STT_SEARCH_LM_FILE);
   if (r->graph)
     r->lm = stt_lm_new_from_model (model, lm_name, &err);
   if (r->lm) {

@@ -49,11 +49,11 @@ enum {
   PROP_NBEST,
 };
 
-#define DEFAULT_BEAM 110.5
+#define DEFAULT_BEAM 90.0
 #define DEFAULT_WORD_BEAM 64.8
 #define DEFAULT_MAX_ACTIVE 30000
 #define DEFAULT_LM_WEIGHT 6.5
-#define DEFAULT_WIP -0.431
+#define DEFAULT_WIP -3.0
 #define DEFAULT_PARTIAL_INTERVAL 300
 #define DEFAULT_INITIAL_SILENCE_TIMEOUT 0
 #define DEFAULT_END_SILENCE_TIMEOUT 500
@@ -151,8 +151,8 @@ add_path (GstSttDecoder *self, SttResult *r, const SttLatticePath *path)
   double sum = 0;
   for (guint i = 0; i < path->words->len; i++) {
     const SttLatticeWord *w = &g_array_index (path->words, SttLatticeWord, i);
-    gint64 off = frame_to_ticks (self, w->start_frame);
-    gint64 end = frame_to_ticks (self, w->end_frame) + self->frame_ticks;
+    gint64 off = frame_to_ticks (self, w->start_frame - self->phrase_start);
+    gint64 end = frame_to_ticks (self, w->end_frame - self->phrase_start) + self->frame_ticks;
     stt_hypothesis_add_word (h, w->word, off, end - off, w->posterior);
     sum += w->posterior;
   }
@@ -225,7 +225,7 @@ finish_phrase (GstSttDecoder *self, gboolean quiet)
 static void
 start_phrase (GstSttDecoder *self, gint64 frame)
 {
-  stt_search_start (self->search, 0);
+  stt_search_start (self->search, frame);
   self->phrase_start = frame;
   self->last_partial = frame;
   self->timed_out = FALSE;
@@ -274,6 +274,8 @@ process_frame (GstSttDecoder *self, const float *scores, gint64 frame, const Tim
   gint64 last_end;
   gboolean sil = stt_search_best_in_silence (self->search, &last_end);
   guint n = stt_search_get_n_frames (self->search);
+  GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT ": %s, speech %d, runs %u/%u", frame,
+      sil ? "silence" : "speech", self->in_speech, self->speech_run, self->silence_run);
 
   if (!self->in_speech) {
     self->speech_run = sil ? 0 : self->speech_run + 1;
@@ -285,7 +287,8 @@ process_frame (GstSttDecoder *self, const float *scores, gint64 frame, const Tim
       push_speech_event (self, GST_STT_SPEECH_START, self->speech_start * self->frame_ticks);
       return GST_FLOW_OK;
     }
-    if (t->initial_frames && !self->timed_out && frame + 1 - self->phrase_start >= t->initial_frames) {
+    if (t->initial_frames && !self->timed_out
+        && frame + 1 - self->phrase_start >= t->initial_frames) {
       self->timed_out = TRUE;
       SttResult *r = result_new (self, STT_RESULT_FINAL, STT_STATUS_INITIAL_SILENCE_TIMEOUT);
       r->offset = self->phrase_start * self->frame_ticks;
@@ -316,12 +319,12 @@ read_config (GstSttDecoder *self, Timing *t)
   GST_OBJECT_LOCK (self);
   SttSearchConfig c = self->cfg;
   c.beam = c.pbeam = self->beam;
-  c.lpbeam = self->beam * (92.10 / 110.52);
   c.wbeam = self->word_beam;
   c.max_active = self->max_active;
   c.lm_weight = self->lm_weight;
   c.wip = self->wip;
-  c.posterior_scale = self->lm_weight > 0 ? 1.0 / self->lm_weight : 1.0;
+  /* 0.09 at the default LM weight (calibration, docs/decoder.md) */
+  c.posterior_scale = self->lm_weight > 0 ? 0.585 / self->lm_weight : 0.09;
   guint partial = self->partial_interval, initial = self->initial_silence_timeout;
   guint end = self->end_silence_timeout, max = self->max_phrase_duration;
   GST_OBJECT_UNLOCK (self);
@@ -374,8 +377,8 @@ gst_stt_decoder_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
       start_phrase (self, first);
     }
   }
-  if (self->frame_map->len == 0 && stt_search_get_n_frames (self->search) == 0)
-    self->phrase_start = first;
+  if (stt_search_get_n_frames (self->search) == 0 && first != self->phrase_start)
+    start_phrase (self, first);
   for (guint i = 0; i < n && ret == GST_FLOW_OK; i++)
     ret = process_frame (self, (const float *) map.data + (gsize) i * self->n_senones, first + i,
         &t);
@@ -653,8 +656,8 @@ gst_stt_decoder_class_init (GstSttDecoderClass *klass)
           STT_DEFAULT_MODEL_ID, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (oc, PROP_BEAM, g_param_spec_double ("beam", "Beam",
-          "HMM pruning beam: natural-log units below the frame's best score (110.5 = "
-          "pocketsphinx's 1e-48); smaller is faster and less accurate", 1.0, 1000.0,
+          "HMM pruning beam: natural-log units below the frame's best score (pocketsphinx's "
+          "1e-48 is 110.5); smaller is faster and less accurate", 1.0, 1000.0,
           DEFAULT_BEAM, f));
   g_object_class_install_property (oc, PROP_WORD_BEAM, g_param_spec_double ("word-beam",
           "Word beam", "Word-exit (lattice) beam: word ends scoring within this many "
@@ -667,7 +670,7 @@ gst_stt_decoder_class_init (GstSttDecoderClass *klass)
           "LM weight", "Scale of the language model's log-probabilities", 0.0, 100.0,
           DEFAULT_LM_WEIGHT, f));
   g_object_class_install_property (oc, PROP_WIP, g_param_spec_double ("word-insertion-penalty",
-          "Word insertion penalty", "Natural-log score added per word (-0.431 = ln 0.65); "
+          "Word insertion penalty", "Natural-log score added per word (pocketsphinx's 0.65 is -0.431); "
           "more negative gives fewer, longer words", -100.0, 100.0, DEFAULT_WIP, f));
   g_object_class_install_property (oc, PROP_PARTIAL_INTERVAL,
       g_param_spec_uint ("partial-interval", "Partial interval",

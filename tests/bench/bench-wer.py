@@ -14,6 +14,10 @@
 # concurrent pipeline of ours costs in one process.
 #
 # Usage: tests/bench/bench-wer.py [--build build] [--sets a,b] [--limit N] [--skip-peer]
+#                                 [--batch-cmn] [--props 'sttdecoder properties']
+# --batch-cmn adds a third column: ours with sttfeatures cmn=batch (per-file CMN, which
+# pocketsphinx's element cannot do; pocketsphinx_batch does). STT_BENCH_FE="prop=value" adds
+# sttfeatures properties to the "ours" column (experiments).
 import argparse
 import json
 import os
@@ -96,8 +100,9 @@ def run_child(system, files, props):
     out = {}
     total = 0.0
     for path in files:
-        if system == 'ours':
-            tail = 'sttfeatures ! sttacoustic ! sttdecoder name=dec %s ! fakesink' % props
+        if system.startswith('ours'):
+            fe = 'cmn=batch' if system == 'ours-batch' else os.environ.get('STT_BENCH_FE', '')
+            tail = 'sttfeatures %s ! sttacoustic ! sttdecoder name=dec %s ! fakesink' % (fe, props)
         else:
             tail = 'pocketsphinx name=dec ! fakesink'
         desc = ('filesrc location="%s" ! decodebin ! audioconvert ! audioresample ! '
@@ -117,7 +122,8 @@ def run_child(system, files, props):
             if msg.type == Gst.MessageType.EOS:
                 break
             s = msg.get_structure()
-            if system == 'ours' and s.get_name() == 'stt-result' and s.get_value('final'):
+            if system.startswith('ours') and s.get_name() == 'stt-result' and \
+                    s.get_value('final'):
                 texts.append(s.get_value('text'))
             if system == 'pocketsphinx' and s.get_name() == 'pocketsphinx' and \
                     s.get_value('final'):
@@ -189,6 +195,8 @@ def main():
     ap.add_argument('--limit', type=int, default=0)
     ap.add_argument('--props', default='', help='extra sttdecoder properties')
     ap.add_argument('--skip-peer', action='store_true')
+    ap.add_argument('--batch-cmn', action='store_true',
+                    help='also run ours with sttfeatures cmn=batch (whole-file CMN)')
     ap.add_argument('--child')
     ap.add_argument('--concurrent', type=int)
     ap.add_argument('--score', help='score a file of "<utt-id> words" lines against --sets')
@@ -212,10 +220,13 @@ def main():
             print('%-34s %7.2f%% (%d/%d)' % (name, 100 * errs / max(words, 1), errs, words))
         return 0
     systems = ['ours'] + ([] if args.skip_peer else ['pocketsphinx'])
+    if args.batch_cmn:
+        systems.append('ours-batch')
     print('Recognition accuracy and speed (WER = errors/reference words; RTF = wall time / audio)')
     hdr = '%-34s %5s %7s' % ('set', 'utts', 'audio s')
     for s in systems:
-        hdr += ' %8s %7s %7s' % ('WER ' + s[:4], 'RTF', 'MiB')
+        hdr += ' %8s %7s %7s' % ({'ours': 'WER ours', 'pocketsphinx': 'WER ps',
+                                  'ours-batch': 'WER o-b'}[s], 'RTF', 'MiB')
     if not args.skip_peer:
         hdr += ' %9s %9s %8s' % ('WER ratio', 'RTF ratio', 'mem ratio')
     print(hdr)

@@ -64,13 +64,6 @@ SttGraphBuilder *stt_graph_builder_new_for_am (SttMdef *mdef, SttTmat *tmat, GEr
  * Fails when a phone id is out of range or the word has no phones. */
 gboolean stt_graph_builder_add_word (SttGraphBuilder *builder, const char *word,
     const guint *phones, guint n_phones, gboolean filler, GError **error);
-/* Add every entry of a Sphinx dictionary text (cmudict or noisedict format) whose phones are
- * all in @mdef and which @keep accepts (NULL: all); @fillers marks them as filler words.
- * @name is used in errors. Sets *@n_added to the number of entries offered. */
-typedef gboolean (*SttGraphWordFilter) (const char *word, gpointer data);
-gboolean stt_graph_builder_add_sphinx_dict (SttGraphBuilder *builder, GBytes *bytes,
-    const char *name, const SttMdef *mdef, gboolean fillers, SttGraphWordFilter keep,
-    gpointer keep_data, guint *n_added, GError **error);
 /* The serialised graph ("stt-graph-1", docs/decoder.md). Consumes nothing; may be called
  * once. */
 GBytes *stt_graph_builder_finish (SttGraphBuilder *builder, GError **error);
@@ -134,18 +127,18 @@ const SttSearchResources *stt_search_resources_get (SttModel *model, GError **er
 /* ---- search configuration ------------------------------------------------------------------ */
 
 typedef struct {
-  float beam;                   /* HMM beam, nats below the frame's best (default 110.5) */
-  float pbeam;                  /* phone-exit beam (default 110.5) */
+  float beam;                   /* HMM beam, nats below the frame's best (default 90) */
+  float pbeam;                  /* phone-exit beam (default 90) */
   float lpbeam;                 /* beam for entering word-final phones (default 92.1) */
   float lponlybeam;             /* beam of word-final HMMs among themselves (64.8) */
   float wbeam;                  /* word-exit beam: which exits enter the lattice (64.8) */
   guint max_active;             /* histogram pruning: at most this many active HMMs (30000) */
   float lm_weight;              /* LM scale (6.5) */
-  float wip;                    /* word insertion penalty, nats (ln 0.65 = -0.431) */
+  float wip;                    /* word insertion penalty, nats (default -3) */
   float silence_penalty;        /* <sil> entry, nats (ln 0.005 = -5.30) */
   float filler_penalty;         /* other fillers, nats (ln 1e-8 = -18.42) */
   float lattice_beam;           /* lattice pruning beam in nats (for N-best/posteriors) */
-  float posterior_scale;        /* score scale for posteriors (1/lm_weight-like, default 1/6.5) */
+  float posterior_scale;        /* score scale for posteriors (default 0.09, calibrated) */
 } SttSearchConfig;
 
 void stt_search_config_init (SttSearchConfig *config);
