@@ -13,6 +13,7 @@
 
 #include "service.h"
 #include "frame.h"
+#include "testutil.h"
 
 #define KEY "test-key-1234"
 #define ID_A "0123456789ABCDEF0123456789ABCDEF"
@@ -32,13 +33,18 @@ typedef struct {
   char *close_reason;
 } Client;
 
+/* The fragment and usage callback of the next fixture_start (recognition tests change them). */
+static const char *fixture_pipeline = "identity";
+static SttServiceUsageFunc fixture_usage;
+static gpointer fixture_usage_data;
+
 static void
 fixture_start (Fixture *f, guint max_streams, guint max_audio, const char *key)
 {
   SttServiceConfig cfg = {
-    .host = "127.0.0.1", .port = 0, .pipeline = "identity", .model_id = "test-model",
+    .host = "127.0.0.1", .port = 0, .pipeline = fixture_pipeline, .model_id = "test-model",
     .locale = "en-US", .max_streams = max_streams, .max_audio_seconds = max_audio,
-    .api_key = key,
+    .api_key = key, .usage_func = fixture_usage, .usage_data = fixture_usage_data,
   };
   GError *err = NULL;
   f->service = stt_service_new (&cfg, &err);
@@ -768,6 +774,182 @@ test_raw_garbage (void)
   fixture_stop (&f);
 }
 
+/* ---- with the recognizer (skipped when sttdecoder is not built) ------------------------------ */
+
+typedef struct {
+  guint calls;
+  double seconds;
+  char *endpoint;
+  gboolean refuse;
+} Usage;
+
+static gboolean
+record_usage (const char *model_id, double audio_seconds, const char *endpoint,
+    gpointer user_data, GError **error)
+{
+  Usage *u = user_data;
+  g_assert_cmpstr (model_id, ==, "test-model");
+  u->calls++;
+  u->seconds = audio_seconds;
+  g_free (u->endpoint);
+  u->endpoint = g_strdup (endpoint);
+  if (u->refuse) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "usage disk full");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Starts a fixture on the real recognizer; FALSE (test skipped) when it is not built. */
+static gboolean
+recognizer_start (Fixture *f, Usage *u)
+{
+  GstElementFactory *dec = gst_element_factory_find ("sttdecoder");
+  if (!dec) {
+    g_test_skip ("sttdecoder is not built");
+    return FALSE;
+  }
+  gst_object_unref (dec);
+  const char *p = g_getenv ("STT_SERVICE_PIPELINE");
+  fixture_pipeline = p && *p ? p : "sttfeatures ! sttacoustic ! sttdecoder";
+  fixture_usage = record_usage;
+  fixture_usage_data = u;
+  fixture_start (f, 0, 0, NULL);
+  fixture_pipeline = "identity";
+  fixture_usage = NULL;
+  fixture_usage_data = NULL;
+  return TRUE;
+}
+
+#define RECORDING "dev/arctic_cathy/cathy_arctic_a0002.wav"
+
+/* Duration of the recording from the corpus' utt2dur. */
+static double
+recording_seconds (void)
+{
+  char *path = stt_test_data_path ("dev/arctic_cathy/utt2dur");
+  char *text;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  char *at = strstr (text, "cathy_arctic_a0002 ");
+  g_assert_nonnull (at);
+  double d = g_ascii_strtod (at + strlen ("cathy_arctic_a0002 "), NULL);
+  g_free (text);
+  g_free (path);
+  return d;
+}
+
+static gint64
+json_int (const char *json, const char *member)
+{
+  JsonParser *p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p, json, -1, NULL));
+  gint64 v = json_object_get_int_member (json_node_get_object (json_parser_get_root (p)), member);
+  g_object_unref (p);
+  return v;
+}
+
+static void
+test_recognition_websocket (void)
+{
+  Fixture f;
+  Usage u = { 0 };
+  if (!recognizer_start (&f, &u))
+    return;
+  char *path = stt_test_data_path (RECORDING);
+  char *wav;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &wav, &len, NULL));
+  SttRiffFormat fmt;
+  g_assert_true (stt_riff_parse ((const guint8 *) wav, len, &fmt, NULL));
+  Client *c = ws_connect (&f, "conversation", "language=en-US&format=detailed"
+      "&wordLevelTimestamps=true", NULL, NULL);
+  send_text (c, "speech.config", ID_A, "{}");
+  send_text (c, "speech.context", ID_A, "{\"phraseOutput\":{}}");
+  send_audio (c, ID_A, (const guint8 *) wav, fmt.header_len);
+  for (gsize at = fmt.header_len; at < len; at += 3200)
+    send_audio (c, ID_A, (const guint8 *) wav + at, MIN (3200, len - at));
+  send_audio (c, ID_A, NULL, 0);
+  wait_message (c, "turn.end", ID_A);
+
+  /* order: turn.start, speech.startDetected, hypotheses before the first phrase, phrases,
+   * speech.endDetected, turn.end */
+  const char *order[] = { "turn.start", "speech.startDetected", "speech.hypothesis",
+    "speech.phrase", "speech.endDetected", "turn.end" };
+  guint stage = 0;
+  for (guint i = 0; i < c->texts->len; i++) {
+    const char *t = c->texts->pdata[i];
+    guint k = 0;
+    while (k < G_N_ELEMENTS (order) && !g_str_has_prefix (t + 6, order[k]))
+      k++;
+    g_assert_cmpuint (k, <, G_N_ELEMENTS (order));
+    g_assert_cmpuint (k, >=, stage);
+    if (i < 2 || k < 2)
+      g_assert_cmpuint (k, ==, i);          /* the first two come once, in this order */
+    stage = k;
+  }
+  g_assert_cmpuint (stage, ==, 5);
+  g_assert_true (has_path (c, "speech.hypothesis"));
+  const char *phrase = wait_message (c, "speech.phrase", ID_A);
+  g_assert_nonnull (strstr (phrase, "\"RecognitionStatus\":\"Success\""));
+  g_assert_nonnull (strstr (phrase, "\"Words\":[{"));
+  gint64 audio_ticks = (gint64) (recording_seconds () * STT_TICKS_PER_SECOND);
+  g_assert_cmpint (json_int (phrase, "Offset") + json_int (phrase, "Duration"), <=, audio_ticks);
+  g_assert_cmpint (json_int (wait_message (c, "speech.endDetected", ID_A), "Offset"), <=,
+      audio_ticks);
+  /* one usage record, for exactly the audio sent */
+  g_assert_cmpuint (u.calls, ==, 1);
+  g_assert_cmpfloat_with_epsilon (u.seconds, recording_seconds (), 0.001);
+  g_assert_cmpstr (u.endpoint, ==, "/speech/recognition/conversation/cognitiveservices/v1");
+  g_assert_cmpfloat (metric (&f, "stt_streams_active"), ==, 0);
+  g_assert_cmpfloat (metric (&f, "stt_first_partial_latency_seconds_count"), ==, 1);
+  g_assert_cmpfloat (metric (&f, "stt_final_latency_seconds_count"), >=, 1);
+  client_free (c);
+  g_free (wav);
+  g_free (path);
+  g_free (u.endpoint);
+  fixture_stop (&f);
+}
+
+static void
+test_recognition_rest (void)
+{
+  Fixture f;
+  Usage u = { 0 };
+  if (!recognizer_start (&f, &u))
+    return;
+  char *path = stt_test_data_path (RECORDING);
+  char *wav;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &wav, &len, NULL));
+  GBytes *body = g_bytes_new_take (wav, len);
+  const char *rest = "/speech/recognition/conversation/cognitiveservices/v1?language=en-US"
+      "&format=detailed";
+  guint status;
+  GBytes *r = http (&f, "POST", rest, body, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  char *json = g_strndup (g_bytes_get_data (r, NULL), g_bytes_get_size (r));
+  g_assert_nonnull (strstr (json, "\"RecognitionStatus\":\"Success\""));
+  g_assert_nonnull (strstr (json, "\"Phrases\":[{"));
+  g_assert_cmpint (json_int (json, "Offset") + json_int (json, "Duration"), <=,
+      (gint64) (recording_seconds () * STT_TICKS_PER_SECOND));
+  g_free (json);
+  g_bytes_unref (r);
+  g_assert_cmpuint (u.calls, ==, 1);
+  g_assert_cmpfloat_with_epsilon (u.seconds, recording_seconds (), 0.001);
+
+  /* a usage record that cannot be written: no result */
+  u.refuse = TRUE;
+  r = http (&f, "POST", rest, body, NULL, &status);
+  g_assert_cmpuint (status, ==, 503);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (r, NULL), g_bytes_get_size (r),
+          "usage disk full"));
+  g_bytes_unref (r);
+  g_bytes_unref (body);
+  g_free (path);
+  g_free (u.endpoint);
+  fixture_stop (&f);
+}
+
 static void
 test_bad_config (void)
 {
@@ -813,5 +995,7 @@ main (int argc, char **argv)
   g_test_add_func ("/service/auth-and-language", test_auth_and_language);
   g_test_add_func ("/service/raw-garbage", test_raw_garbage);
   g_test_add_func ("/service/bad-config", test_bad_config);
+  g_test_add_func ("/service/recognition/websocket", test_recognition_websocket);
+  g_test_add_func ("/service/recognition/rest", test_recognition_rest);
   return g_test_run ();
 }
