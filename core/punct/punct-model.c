@@ -226,7 +226,7 @@ stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_
 
 char *
 stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
-    const SttPunctLabel *labels)
+    const SttPunctLabel *labels, gboolean write_marks)
 {
   GString *out = g_string_new (NULL);
   gboolean start = TRUE;
@@ -239,7 +239,7 @@ stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
     g_string_append (out, cased);
     g_free (cased);
     SttPunctLabel label = labels ? labels[i] : STT_PUNCT_NONE;
-    if (label != STT_PUNCT_NONE)
+    if (label != STT_PUNCT_NONE && write_marks)
       g_string_append_c (out, stt_punct_label_char (label));
     start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
   }
@@ -260,7 +260,8 @@ stt_punct_punctuate (const SttPunct *punct, const char *text, SttPunctFlags flag
   SttPunctLabel *labels = g_new (SttPunctLabel, words->len + 1);
   stt_punct_predict (punct, (const char *const *) words->pdata, words->len, NULL, flags,
       labels);
-  char *out = stt_punct_format (punct, (const char *const *) words->pdata, words->len, labels);
+  char *out = stt_punct_format (punct, (const char *const *) words->pdata, words->len, labels,
+      TRUE);
   g_free (labels);
   g_ptr_array_unref (words);
   g_strfreev (tokens);

@@ -93,7 +93,10 @@ run_train (int argc, char **argv)
 {
   char *models_dir = NULL, *id = NULL, *name = NULL, *locale = NULL, *split_arg = NULL;
   int bits = 0, epochs = 0;
+  gboolean is_default = FALSE;
   GOptionEntry entries[] = {
+    {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
+      "Build the default en-US model (its fixed id " STT_PUNCT_DEFAULT_MODEL_ID ")", NULL},
     {"models-dir", 'o', 0, G_OPTION_ARG_FILENAME, &models_dir,
       "Folder to install the model in (as <DIR>/<id>); required", "DIR"},
     {"id", 0, 0, G_OPTION_ARG_STRING, &id, "Model id (default: a new random UUID)", "UUID"},
@@ -121,6 +124,10 @@ run_train (int argc, char **argv)
     fail ("bad arguments", err);
     goto out;
   }
+  if (is_default && !id)
+    id = g_strdup (STT_PUNCT_DEFAULT_MODEL_ID);
+  if (is_default && !name)
+    name = g_strdup ("en-US punctuation and capitalization (State of the Union)");
   if (!models_dir || argc < 2) {
     g_printerr ("stt-punct train: give --models-dir and at least one text file or folder\n");
     goto out;

@@ -92,10 +92,11 @@ void stt_punct_predict (const SttPunct *punct, const char *const *words, guint n
  * training text, with a capital first letter when @sentence_start. */
 char *stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start);
 
-/* Cased words with their marks, space separated (newly allocated). @labels may be NULL (no
- * punctuation; only the first word starts a sentence). */
+/* Cased words, space separated, with their marks when @write_marks (newly allocated). A
+ * sentence starts at the first word and after every period and question mark of @labels;
+ * @labels may be NULL (no marks; only the first word starts a sentence). */
 char *stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
-    const SttPunctLabel *labels);
+    const SttPunctLabel *labels, gboolean write_marks);
 
 /* Convenience: predict and format a whole phrase of whitespace-separated words (any case). */
 char *stt_punct_punctuate (const SttPunct *punct, const char *text, SttPunctFlags flags);
