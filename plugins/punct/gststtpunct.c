@@ -202,7 +202,7 @@ gst_stt_punct_stop (GstBaseTransform *trans)
   GST_OBJECT_LOCK (self);
   g_clear_pointer (&self->punct, stt_punct_unref);
   GST_OBJECT_UNLOCK (self);
-  return TRUE;
+  return GST_BASE_TRANSFORM_CLASS (gst_stt_punct_parent_class)->stop (trans);
 }
 
 static void
