@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "testutil.h"
+#include <string.h>
 
 static char *
 under (const char *env, const char *fallback, const char *relative)
@@ -44,4 +45,63 @@ stt_test_result_new (const char *lexical, gint64 offset_ticks)
   r->offset = offset_ticks;
   r->duration = t - offset_ticks;
   return r;
+}
+
+static guint32
+le32 (const guint8 *p)
+{
+  return p[0] | p[1] << 8 | p[2] << 16 | (guint32) p[3] << 24;
+}
+
+gint16 *
+stt_test_read_wav (const char *path, gsize *n_samples, int *rate)
+{
+  char *data;
+  gsize len;
+  GError *error = NULL;
+  if (!g_file_get_contents (path, &data, &len, &error))
+    g_error ("%s", error->message);
+  const guint8 *d = (const guint8 *) data;
+  if (len < 12 || memcmp (d, "RIFF", 4) || memcmp (d + 8, "WAVE", 4))
+    g_error ("%s: not a RIFF WAVE file", path);
+  gboolean fmt_ok = FALSE;
+  gint16 *samples = NULL;
+  for (gsize off = 12; off + 8 <= len;) {
+    gsize size = le32 (d + off + 4);
+    if (size > len - off - 8)
+      size = len - off - 8;     /* some writers leave a streaming size here */
+    if (!memcmp (d + off, "fmt ", 4) && size >= 16) {
+      guint16 format = d[off + 8] | d[off + 9] << 8, channels = d[off + 10] | d[off + 11] << 8;
+      guint16 bits = d[off + 22] | d[off + 23] << 8;
+      if (format != 1 || channels != 1 || bits != 16)
+        g_error ("%s: want 16-bit PCM mono, found format %u, %u channels, %u bits", path,
+            format, channels, bits);
+      if (rate)
+        *rate = (int) le32 (d + off + 12);
+      fmt_ok = TRUE;
+    } else if (!memcmp (d + off, "data", 4) && fmt_ok) {
+      *n_samples = size / 2;
+      samples = g_new (gint16, *n_samples + 1);
+      for (gsize i = 0; i < *n_samples; i++)
+        samples[i] = (gint16) (d[off + 8 + 2 * i] | d[off + 9 + 2 * i] << 8);
+      break;
+    }
+    off += 8 + size + (size & 1);
+  }
+  g_free (data);
+  if (!samples)
+    g_error ("%s: no fmt chunk before a data chunk", path);
+  return samples;
+}
+
+char *
+stt_test_sphinx_feat_params (void)
+{
+  const char *model = g_getenv ("STT_SPHINX_MODEL");
+  char *path = g_build_filename (model && *model ? model : "/usr/share/pocketsphinx/model/en-us",
+      "en-us", "feat.params", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    g_error ("%s missing: install Debian's pocketsphinx-en-us (tools/dev/debian-packages.txt) "
+        "or set STT_SPHINX_MODEL", path);
+  return path;
 }

@@ -36,8 +36,8 @@ copy_extra_members (JsonBuilder *b, JsonObject *extra)
   JsonObjectIter it;
   const char *name;
   JsonNode *value;
-  json_object_iter_init (&it, extra);
-  while (json_object_iter_next (&it, &name, &value)) {
+  json_object_iter_init_ordered (&it, extra);
+  while (json_object_iter_next_ordered (&it, &name, &value)) {
     json_builder_set_member_name (b, name);
     json_builder_add_value (b, json_node_copy (value));
   }
@@ -252,8 +252,8 @@ keep_unknown (JsonObject *o, const char *const *known, guint n_known, JsonObject
   JsonObjectIter it;
   const char *name;
   JsonNode *value;
-  json_object_iter_init (&it, o);
-  while (json_object_iter_next (&it, &name, &value)) {
+  json_object_iter_init_ordered (&it, o);
+  while (json_object_iter_next_ordered (&it, &name, &value)) {
     if (is_known (name, known, n_known))
       continue;
     if (!*extra)

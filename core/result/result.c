@@ -195,8 +195,8 @@ stt_json_object_deep_copy (JsonObject *obj)
   JsonObjectIter it;
   const char *name;
   JsonNode *value;
-  json_object_iter_init (&it, obj);
-  while (json_object_iter_next (&it, &name, &value))
+  json_object_iter_init_ordered (&it, obj);
+  while (json_object_iter_next_ordered (&it, &name, &value))
     json_object_set_member (out, name, json_node_deep_copy (value));
   return out;
 }

@@ -116,6 +116,8 @@ test_unknown_members_kept (void)
   g_assert_cmpint (r->status, ==, STT_STATUS_SUCCESS);  /* default */
   g_assert_cmpint (json_object_get_int_member (stt_result_get_extra (r), "Channel"), ==, 1);
   g_autofree char *out = stt_result_to_json (r, NULL);
+  /* kept in their original order (found by the fuzz test) */
+  g_assert_true (strstr (out, "\"Speaker\"") < strstr (out, "\"Channel\""));
   JsonNode *root = json_from_string (out, NULL);
   JsonObject *o = json_node_get_object (root);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "Speaker"), "Id"),

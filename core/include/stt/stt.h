@@ -7,3 +7,4 @@
 #include <stt/gststtresultfilter.h>
 #include <stt/gststttypes.h>
 #include <stt/model.h>
+#include <stt/fe.h>
