@@ -1,7 +1,7 @@
 /* gst-stt — training a punct model: an averaged perceptron and a casing lexicon.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The perceptron sees the gold marks as history (the sentence so far), visits the documents in
+ * The perceptron sees its own decisions as history (the sentence so far), visits the documents in
  * the order they were added, and averages its weights over every step (Collins 2002, with the
  * usual lazy-averaging trick), so training is deterministic and needs no learning rate.
  */
@@ -124,8 +124,10 @@ update (Perceptron *p, const guint32 *rows, guint n, SttPunctLabel gold, SttPunc
   }
 }
 
-/* Run @fn over every word with the gold history; returns the number of words. */
-typedef void (*VisitFunc) (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold);
+/* Run @fn over every word; the history (the sentence so far) follows what @fn predicted, as
+ * it will when the model runs, not the gold marks. */
+typedef SttPunctLabel (*VisitFunc) (gpointer data, const guint32 *rows, guint n,
+    SttPunctLabel gold);
 
 static void
 visit (SttPunctTrainer *t, guint64 limit, VisitFunc fn, gpointer data)
@@ -140,14 +142,14 @@ visit (SttPunctTrainer *t, guint64 limit, VisitFunc fn, gpointer data)
     PunctHistory hist = { 0, STT_PUNCT_NONE };
     for (guint i = 0; i < seq.n && seen < limit; i++, seen++) {
       guint n = punct_features (&seq, i, &hist, t->bits, rows);
-      fn (data, rows, n, labels[start + i]);
-      punct_history_advance (&hist, i, labels[start + i]);
+      SttPunctLabel pred = fn (data, rows, n, labels[start + i]);
+      punct_history_advance (&hist, i, pred);
     }
     start = end;
   }
 }
 
-static void
+static SttPunctLabel
 train_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
 {
   Perceptron *p = data;
@@ -157,6 +159,7 @@ train_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
   if (pred != gold)
     update (p, rows, n, gold, pred);
   p->step++;
+  return pred;
 }
 
 typedef struct {
@@ -165,7 +168,7 @@ typedef struct {
   guint64 n;
 } Margin;
 
-static void
+static SttPunctLabel
 margin_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
 {
   Margin *m = data;
@@ -178,6 +181,7 @@ margin_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
   }
   m->sum += hi - lo;
   m->n++;
+  return punct_argmax (score);
 }
 
 /* The most frequent written form of each word that is not its lower-case self. Ties go to
