@@ -24,6 +24,19 @@ fail (const char *what, GError *err)
   return 1;
 }
 
+/* Install the model (the writer is consumed) and print its folder; the exit status. */
+static int
+commit (SttModelWriter *writer)
+{
+  GError *err = NULL;
+  char *dir = stt_model_writer_commit (writer, &err);
+  if (!dir)
+    return fail ("cannot install the model", err);
+  printf ("%s\n", dir);
+  g_free (dir);
+  return 0;
+}
+
 static int
 run_punctuate (int argc, char **argv)
 {
@@ -171,15 +184,8 @@ run_train (int argc, char **argv)
     fail ("cannot write the model", err);
     goto out;
   }
-  char *dir = stt_model_writer_commit (writer, &err);
+  status = commit (writer);
   writer = NULL;
-  if (!dir) {
-    fail ("cannot install the model", err);
-    goto out;
-  }
-  printf ("%s\n", dir);
-  g_free (dir);
-  status = 0;
 out:
   if (writer)
     stt_model_writer_abort (writer);
@@ -240,15 +246,8 @@ run_reseg_model (int argc, char **argv)
   stt_model_writer_set_pipeline (writer, "sttreseg");
   SttResegOptions o = { (guint) pause_ms, (guint) max_words, max_seconds, !no_sentences };
   stt_reseg_options_to_json (&o, stt_model_writer_get_properties (writer));
-  char *dir = stt_model_writer_commit (writer, &err);
+  status = commit (writer);
   writer = NULL;
-  if (!dir) {
-    fail ("cannot install the model", err);
-    goto out;
-  }
-  printf ("%s\n", dir);
-  g_free (dir);
-  status = 0;
 out:
   if (writer)
     stt_model_writer_abort (writer);
