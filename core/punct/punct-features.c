@@ -18,6 +18,9 @@ enum {
   F_LEN, F_S1, F_S1_S2, F_S1_LEN, F_S1_W0,
   F_PREV, F_PREV_W0, F_LEN_WP1,
   F_WM3, F_WP4, F_W0_WP2, F_WM1_WP1, F_WP1_WP2_WP3,
+  F_C0, F_CM1, F_CP1, F_CP2, F_CM1_C0, F_C0_CP1, F_CP1_CP2, F_CM1_C0_CP1, F_C0_CP1_CP2,
+  F_W0_CP1, F_C0_WP1, F_S1C_LEN,
+  F_F0, F_FP1, F_F0_FP1, F_FM1_F0, F_GM2_GM1_G0, F_GM1_G0_GP1, F_G0_GP1_GP2, F_GP1_GP2_GP3,
 };
 
 guint64
@@ -53,6 +56,16 @@ word_at (const PunctSeq *seq, gint64 i)
   return seq->hashes[i];
 }
 
+static guint64
+class_at (const PunctSeq *seq, gint64 i, guint level)
+{
+  if (i < 0)
+    return HASH_BOS;
+  if (i >= seq->n)
+    return HASH_EOS;
+  return punct_class_hash (seq->classes[i], level);
+}
+
 static guint32
 row (guint bits, guint tmpl, guint64 a, guint64 b, guint64 c)
 {
@@ -71,6 +84,42 @@ len_bucket (guint len)
     if (len <= limits[b])
       return b;
   return G_N_ELEMENTS (limits);
+}
+
+/* Templates of the question model (whole sentences), apart from the word templates. */
+enum {
+  S_BIAS = 100, S_S1, S_S2, S_S1_S2, S_S1_S3, S_LAST, S_LAST2, S_CS1, S_CS1_CS2, S_LEN, S_S1_LEN,
+  S_FIRST4, S_CFIRST4, S_LAST_CS1,
+};
+
+guint
+punct_sentence_features (const PunctSeq *seq, guint start, guint end, guint bits, guint32 *rows)
+{
+  gint64 s = start, e = end;
+  guint64 s1 = word_at (seq, s), s2 = s + 1 <= e ? word_at (seq, s + 1) : HASH_EOS;
+  guint64 s3 = s + 2 <= e ? word_at (seq, s + 2) : HASH_EOS;
+  guint64 cs1 = class_at (seq, s, 1), cs2 = s + 1 <= e ? class_at (seq, s + 1, 1) : HASH_EOS;
+  guint64 last = word_at (seq, e), last2 = e - 1 >= s ? word_at (seq, e - 1) : HASH_BOS;
+  guint64 len = len_bucket (end - start + 1);
+  guint n = 0;
+  rows[n++] = row (bits, S_BIAS, 0, 0, 0);
+  rows[n++] = row (bits, S_S1, s1, 0, 0);
+  rows[n++] = row (bits, S_S2, s2, 0, 0);
+  rows[n++] = row (bits, S_S1_S2, s1, s2, 0);
+  rows[n++] = row (bits, S_S1_S3, s1, s3, 0);
+  rows[n++] = row (bits, S_LAST, last, 0, 0);
+  rows[n++] = row (bits, S_LAST2, last2, last, 0);
+  rows[n++] = row (bits, S_CS1, cs1, 0, 0);
+  rows[n++] = row (bits, S_CS1_CS2, cs1, cs2, 0);
+  rows[n++] = row (bits, S_LEN, len, 0, 0);
+  rows[n++] = row (bits, S_S1_LEN, s1, len, 0);
+  rows[n++] = row (bits, S_LAST_CS1, last, cs1, 0);
+  for (gint64 k = s; k <= e && k < s + 4; k++) {
+    rows[n++] = row (bits, S_FIRST4, word_at (seq, k), 0, 0);
+    rows[n++] = row (bits, S_CFIRST4, class_at (seq, k, 1), 0, 0);
+  }
+  g_assert (n <= PUNCT_MAX_FEATURES);
+  return n;
 }
 
 guint
@@ -114,6 +163,34 @@ punct_features (const PunctSeq *seq, guint i, const PunctHistory *hist, guint bi
   rows[n++] = row (bits, F_PREV, prev, 0, 0);
   rows[n++] = row (bits, F_PREV_W0, prev, w0, 0);
   rows[n++] = row (bits, F_LEN_WP1, len, wp1, 0);
+
+  guint64 c0 = class_at (seq, k, 1), cm1 = class_at (seq, k - 1, 1);
+  guint64 cp1 = class_at (seq, k + 1, 1), cp2 = class_at (seq, k + 2, 1);
+  guint64 s1c = class_at (seq, hist->sentence_start, 1);
+  guint64 f0 = class_at (seq, k, 2), fp1 = class_at (seq, k + 1, 2), fm1 = class_at (seq, k - 1, 2);
+  guint64 g0 = class_at (seq, k, 0), gp1 = class_at (seq, k + 1, 0), gm1 = class_at (seq, k - 1, 0);
+  guint64 gp2 = class_at (seq, k + 2, 0), gm2 = class_at (seq, k - 2, 0);
+  guint64 gp3 = class_at (seq, k + 3, 0);
+  rows[n++] = row (bits, F_F0, f0, 0, 0);
+  rows[n++] = row (bits, F_FP1, fp1, 0, 0);
+  rows[n++] = row (bits, F_F0_FP1, f0, fp1, 0);
+  rows[n++] = row (bits, F_FM1_F0, fm1, f0, 0);
+  rows[n++] = row (bits, F_GM2_GM1_G0, gm2, gm1, g0);
+  rows[n++] = row (bits, F_GM1_G0_GP1, gm1, g0, gp1);
+  rows[n++] = row (bits, F_G0_GP1_GP2, g0, gp1, gp2);
+  rows[n++] = row (bits, F_GP1_GP2_GP3, gp1, gp2, gp3);
+  rows[n++] = row (bits, F_C0, c0, 0, 0);
+  rows[n++] = row (bits, F_CM1, cm1, 0, 0);
+  rows[n++] = row (bits, F_CP1, cp1, 0, 0);
+  rows[n++] = row (bits, F_CP2, cp2, 0, 0);
+  rows[n++] = row (bits, F_CM1_C0, cm1, c0, 0);
+  rows[n++] = row (bits, F_C0_CP1, c0, cp1, 0);
+  rows[n++] = row (bits, F_CP1_CP2, cp1, cp2, 0);
+  rows[n++] = row (bits, F_CM1_C0_CP1, cm1, c0, cp1);
+  rows[n++] = row (bits, F_C0_CP1_CP2, c0, cp1, cp2);
+  rows[n++] = row (bits, F_W0_CP1, w0, cp1, 0);
+  rows[n++] = row (bits, F_C0_WP1, c0, wp1, 0);
+  rows[n++] = row (bits, F_S1C_LEN, s1c, len, 0);
   g_assert (n <= PUNCT_MAX_FEATURES);
   return n;
 }

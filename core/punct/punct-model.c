@@ -14,6 +14,7 @@ struct _SttPunct {
   const PunctHeader *header;
   const float *weights;
   const PunctCaseEntry *cases;
+  const PunctCaseEntry *classes; /* key, class number */
   const char *pool;
 };
 
@@ -39,6 +40,23 @@ check_floats (const float *v, gsize n, const char *where, const char *what, GErr
   for (gsize i = 0; i < n; i++)
     if (!isfinite (v[i]))
       return format_error (error, where, "%s value %" G_GSIZE_FORMAT " is not finite", what, i);
+  return TRUE;
+}
+
+/* Sorted entries whose keys (and forms, when @form_is_string) lie in the string pool. */
+static gboolean
+check_entries (SttPunct *p, const PunctCaseEntry *e, guint32 n, gsize off, gboolean form_is_string,
+    const char *what, const char *where, GError **error)
+{
+  guint32 size = p->header->strings_size;
+  for (guint32 i = 0; i < n; i++) {
+    if (e[i].key >= size || (form_is_string && e[i].form >= size))
+      return format_error (error, where, "%s entry %u (byte %" G_GSIZE_FORMAT
+          ") points outside the string pool", what, i, off + i * sizeof (PunctCaseEntry));
+    if (i > 0 && strcmp (p->pool + e[i - 1].key, p->pool + e[i].key) >= 0)
+      return format_error (error, where, "%s entry %u (\"%s\") is out of order", what, i,
+          p->pool + e[i].key);
+  }
   return TRUE;
 }
 
@@ -68,7 +86,8 @@ validate (SttPunct *p, const char *where, GError **error)
   gsize n_weights = ((gsize) 1 << h->hash_bits) * STT_PUNCT_N_LABELS;
   gsize weights_off = PUNCT_ALIGN8 (sizeof (PunctHeader));
   gsize cases_off = weights_off + n_weights * sizeof (float);
-  gsize strings_off = PUNCT_ALIGN8 (cases_off + (gsize) h->n_case_entries
+  gsize classes_off = cases_off + (gsize) h->n_case_entries * sizeof (PunctCaseEntry);
+  gsize strings_off = PUNCT_ALIGN8 (classes_off + (gsize) h->n_class_entries
       * sizeof (PunctCaseEntry));
   gsize expected = strings_off + h->strings_size;
   if (size != expected)
@@ -77,19 +96,15 @@ validate (SttPunct *p, const char *where, GError **error)
   p->header = h;
   p->weights = (const float *) (data + weights_off);
   p->cases = (const PunctCaseEntry *) (data + cases_off);
+  p->classes = (const PunctCaseEntry *) (data + classes_off);
   p->pool = (const char *) data + strings_off;
   if (h->strings_size > 0 && p->pool[h->strings_size - 1] != '\0')
     return format_error (error, where, "the string pool at byte %" G_GSIZE_FORMAT
         " does not end with NUL", strings_off);
-  for (guint32 i = 0; i < h->n_case_entries; i++) {
-    const PunctCaseEntry *e = &p->cases[i];
-    if (e->key >= h->strings_size || e->form >= h->strings_size)
-      return format_error (error, where, "casing entry %u (byte %" G_GSIZE_FORMAT
-          ") points outside the string pool", i, cases_off + i * sizeof (PunctCaseEntry));
-    if (i > 0 && strcmp (p->pool + p->cases[i - 1].key, p->pool + e->key) >= 0)
-      return format_error (error, where, "casing entry %u (\"%s\") is out of order", i,
-          p->pool + e->key);
-  }
+  if (!check_entries (p, p->cases, h->n_case_entries, cases_off, TRUE, "casing", where, error)
+      || !check_entries (p, p->classes, h->n_class_entries, classes_off, FALSE, "class", where,
+          error))
+    return FALSE;
   return check_floats (&h->pause_bonus[0][0], PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS,
       where, "pause prior", error)
       && check_floats (p->weights, n_weights, where, "weight", error);
@@ -159,6 +174,36 @@ stt_punct_new_from_model (SttModel *model, GError **error)
   return p ? stt_punct_ref (p) : NULL;
 }
 
+static int
+compare_key (const void *key, const void *entry, const void *pool)
+{
+  return strcmp (key, (const char *) pool + ((const PunctCaseEntry *) entry)->key);
+}
+
+static const PunctCaseEntry *
+lookup (const SttPunct *punct, const PunctCaseEntry *e, guint32 n, const char *word)
+{
+  gsize lo = 0, hi = n;
+  while (lo < hi) {
+    gsize mid = lo + (hi - lo) / 2;
+    int c = compare_key (word, &e[mid], punct->pool);
+    if (c == 0)
+      return &e[mid];
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return NULL;
+}
+
+static const char *
+lookup_form (const SttPunct *punct, const char *word)
+{
+  const PunctCaseEntry *e = lookup (punct, punct->cases, punct->header->n_case_entries, word);
+  return e ? punct->pool + e->form : word;
+}
+
 void
 stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     const gint *pause_ms, SttPunctFlags flags, SttPunctLabel *labels)
@@ -167,9 +212,13 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     return;
   const PunctHeader *h = punct->header;
   guint64 *hashes = g_new (guint64, n);
-  for (guint i = 0; i < n; i++)
+  guint32 *classes = g_new (guint32, n);
+  for (guint i = 0; i < n; i++) {
     hashes[i] = punct_hash_word (words[i]);
-  PunctSeq seq = { hashes, n };
+    const PunctCaseEntry *e = lookup (punct, punct->classes, h->n_class_entries, words[i]);
+    classes[i] = punct_class_of (e ? e->form : PUNCT_NO_CLASS, words[i]);
+  }
+  PunctSeq seq = { hashes, classes, n };
   PunctHistory hist = { 0, STT_PUNCT_NONE };
   guint32 rows[PUNCT_MAX_FEATURES];
   float score[STT_PUNCT_N_LABELS];
@@ -181,35 +230,18 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
       score[l] += h->pause_bonus[bucket][l];
     SttPunctLabel label = punct_argmax (score);
     if (i + 1 == n && (flags & STT_PUNCT_FLAG_END_SENTENCE))
-      label = score[STT_PUNCT_QUESTION] > score[STT_PUNCT_PERIOD]
+      label = STT_PUNCT_PERIOD;
+    if (label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION) {
+      /* where a sentence ends, the question model picks its mark */
+      guint n_s = punct_sentence_features (&seq, hist.sentence_start, i, h->hash_bits, rows);
+      label = punct_question_score (punct->weights, rows, n_s) > 0
           ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
+    }
     labels[i] = label;
     punct_history_advance (&hist, i, label);
   }
   g_free (hashes);
-}
-
-static int
-compare_key (const void *key, const void *entry, const void *pool)
-{
-  return strcmp (key, (const char *) pool + ((const PunctCaseEntry *) entry)->key);
-}
-
-static const char *
-lookup_form (const SttPunct *punct, const char *word)
-{
-  gsize lo = 0, hi = punct->header->n_case_entries;
-  while (lo < hi) {
-    gsize mid = lo + (hi - lo) / 2;
-    int c = compare_key (word, &punct->cases[mid], punct->pool);
-    if (c == 0)
-      return punct->pool + punct->cases[mid].form;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return word;
+  g_free (classes);
 }
 
 char *

@@ -11,8 +11,9 @@
 #define PUNCT_N_PAUSE_BUCKETS 4
 
 /* punct.bin: this header, then float weights[2^hash_bits][STT_PUNCT_N_LABELS], then
- * PunctCaseEntry[n_case_entries] sorted by key (strcmp), then the string pool
- * (NUL-terminated UTF-8). Every section starts 8-byte aligned; sizes are exact. */
+ * PunctCaseEntry[n_case_entries] sorted by key (strcmp), then PunctCaseEntry[n_class_entries]
+ * (the word classes: key, class number) sorted by key, then the string pool (NUL-terminated
+ * UTF-8). Every section starts 8-byte aligned; sizes are exact. */
 typedef struct {
   char magic[8];
   guint32 version;
@@ -20,7 +21,7 @@ typedef struct {
   guint32 n_labels;
   guint32 n_case_entries;
   guint32 strings_size;
-  guint32 reserved;
+  guint32 n_class_entries;
   /* Added to the score of each label when the pause after a word falls in a bucket
    * (see punct_pause_bucket); bucket 0 = unknown or short. */
   float pause_bonus[PUNCT_N_PAUSE_BUCKETS][STT_PUNCT_N_LABELS];
@@ -37,13 +38,30 @@ G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)
 
 /* The most features one word can have. */
-#define PUNCT_MAX_FEATURES 32
+#define PUNCT_MAX_FEATURES 48
 
-/* A word sequence prepared for feature extraction: one 64-bit hash per word. */
+/* A word sequence prepared for feature extraction: one 64-bit hash per word, and its classes. */
 typedef struct {
   const guint64 *hashes;        /* n words */
+  const guint32 *classes;       /* n packed word classes (punct_class_of) */
   guint n;
 } PunctSeq;
+
+/* Word classes (punct-classes.c): each frequent word has a class at three granularities (64,
+ * 256 and 1024 classes), packed in 6 + 8 + 10 bits at punct_class_shift[level]. */
+#define PUNCT_N_CLASS_LEVELS 3
+#define PUNCT_NO_CLASS G_MAXUINT32
+#define PUNCT_NUMBER_CLASS (G_MAXUINT32 - 1)
+#define PUNCT_MAX_CLASS_WORDS 20000
+extern const guint punct_class_shift[PUNCT_N_CLASS_LEVELS];
+/* The packed classes of each vocabulary entry (PUNCT_NO_CLASS for rare words), newly
+ * allocated. */
+guint *punct_classes_train (const char *const *words, const guint *counts, guint n_vocab,
+    const guint32 *tokens, gsize n_tokens, guint max_words);
+/* The packed classes of a word: from the model, or the classes of unknown words. */
+guint32 punct_class_of (guint32 packed, const char *word);
+/* A feature value for the class at @level. */
+guint64 punct_class_hash (guint32 cls, guint level);
 
 /* The decisions made so far, left to right. */
 typedef struct {
@@ -55,6 +73,21 @@ guint64 punct_hash_word (const char *word);
 /* Feature rows (indices into the weight table) of word @i; returns how many. */
 guint punct_features (const PunctSeq *seq, guint i, const PunctHistory *hist, guint bits,
     guint32 *rows);
+/* Feature rows of the sentence of words @start..@end (inclusive) for the question model,
+ * which decides between a period and a question mark where a sentence ends. */
+guint punct_sentence_features (const PunctSeq *seq, guint start, guint end, guint bits,
+    guint32 *rows);
+/* Question minus period score of a sentence. */
+static inline float
+punct_question_score (const float *weights, const guint32 *rows, guint n)
+{
+  float s = 0;
+  for (guint f = 0; f < n; f++) {
+    const float *w = weights + (gsize) rows[f] * STT_PUNCT_N_LABELS;
+    s += w[STT_PUNCT_QUESTION] - w[STT_PUNCT_PERIOD];
+  }
+  return s;
+}
 void punct_history_advance (PunctHistory *hist, guint i, SttPunctLabel label);
 guint punct_pause_bucket (gint pause_ms);
 /* The default pause priors, scaled by the model's typical score margin. */
