@@ -20,6 +20,7 @@ enum {
   F_WM3, F_WP4, F_W0_WP2, F_WM1_WP1, F_WP1_WP2_WP3,
   F_C0, F_CM1, F_CP1, F_CP2, F_CM1_C0, F_C0_CP1, F_CP1_CP2, F_CM1_C0_CP1, F_C0_CP1_CP2,
   F_W0_CP1, F_C0_WP1, F_S1C_LEN,
+  F_CLAUSE, F_CLAUSE_CP1, F_CLAUSE_W0,
   F_F0, F_FP1, F_F0_FP1, F_FM1_F0, F_GM2_GM1_G0, F_GM1_G0_GP1, F_G0_GP1_GP2, F_GP1_GP2_GP3,
 };
 
@@ -171,6 +172,10 @@ punct_features (const PunctSeq *seq, guint i, const PunctHistory *hist, guint bi
   guint64 g0 = class_at (seq, k, 0), gp1 = class_at (seq, k + 1, 0), gm1 = class_at (seq, k - 1, 0);
   guint64 gp2 = class_at (seq, k + 2, 0), gm2 = class_at (seq, k - 2, 0);
   guint64 gp3 = class_at (seq, k + 3, 0);
+  guint64 clause = len_bucket (i - hist->clause_start + 1);
+  rows[n++] = row (bits, F_CLAUSE, clause, 0, 0);
+  rows[n++] = row (bits, F_CLAUSE_CP1, clause, cp1, 0);
+  rows[n++] = row (bits, F_CLAUSE_W0, clause, w0, 0);
   rows[n++] = row (bits, F_F0, f0, 0, 0);
   rows[n++] = row (bits, F_FP1, fp1, 0, 0);
   rows[n++] = row (bits, F_F0_FP1, f0, fp1, 0);
@@ -201,6 +206,8 @@ punct_history_advance (PunctHistory *hist, guint i, SttPunctLabel label)
   hist->prev = label;
   if (label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION)
     hist->sentence_start = i + 1;
+  if (label != STT_PUNCT_NONE)
+    hist->clause_start = i + 1;
 }
 
 guint

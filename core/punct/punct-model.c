@@ -219,7 +219,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     classes[i] = punct_class_of (e ? e->form : PUNCT_NO_CLASS, words[i]);
   }
   PunctSeq seq = { hashes, classes, n };
-  PunctHistory hist = { 0, STT_PUNCT_NONE };
+  PunctHistory hist = { 0, 0, STT_PUNCT_NONE };
   guint32 rows[PUNCT_MAX_FEATURES];
   float score[STT_PUNCT_N_LABELS];
   for (guint i = 0; i < n; i++) {

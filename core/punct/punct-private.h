@@ -38,7 +38,7 @@ G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)
 
 /* The most features one word can have. */
-#define PUNCT_MAX_FEATURES 48
+#define PUNCT_MAX_FEATURES 64
 
 /* A word sequence prepared for feature extraction: one 64-bit hash per word, and its classes. */
 typedef struct {
@@ -66,6 +66,7 @@ guint64 punct_class_hash (guint32 cls, guint level);
 /* The decisions made so far, left to right. */
 typedef struct {
   guint sentence_start;         /* index of the first word of the current sentence */
+  guint clause_start;           /* index of the first word after the last mark */
   SttPunctLabel prev;           /* the label after the previous word */
 } PunctHistory;
 

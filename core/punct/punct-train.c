@@ -218,7 +218,7 @@ visit (SttPunctTrainer *t, guint64 limit, VisitFunc fn, gpointer data)
     guint end = g_array_index (t->doc_ends, guint, d);
     PunctSeq seq = { (const guint64 *) t->hashes->data + start,
       (const guint32 *) t->classes->data + start, end - start };
-    PunctHistory hist = { 0, STT_PUNCT_NONE };
+    PunctHistory hist = { 0, 0, STT_PUNCT_NONE };
     for (guint i = 0; i < seq.n && seen < limit; i++, seen++) {
       guint n = punct_features (&seq, i, &hist, t->bits, rows);
       SttPunctLabel pred = fn (data, rows, n, labels[start + i]);
