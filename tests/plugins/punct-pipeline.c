@@ -15,8 +15,9 @@ punct_test_run (const char *element, SttResult **results, guint n, char **warnin
   char *desc = g_strdup_printf ("appsrc name=src format=time caps=" GST_STT_RESULT_CAPS
       " ! %s ! appsink name=sink sync=false", element);
   GstElement *pipe = gst_parse_launch (desc, &err);
+  /* a missing element is a (recoverable) parse error: fail, do not wait for data */
+  fail_unless (pipe != NULL && err == NULL, "%s: %s", desc, err ? err->message : "");
   g_free (desc);
-  fail_unless (pipe != NULL, "%s", err ? err->message : "");
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), "src");
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "sink");
   /* an element that cannot start fails the state change: then nothing flows */
@@ -29,7 +30,8 @@ punct_test_run (const char *element, SttResult **results, guint n, char **warnin
 
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
   GstSample *sample;
-  while (started && (sample = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+  while (started && (sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink),
+              30 * GST_SECOND))) {
     GstBuffer *buf = gst_sample_get_buffer (sample);
     SttResult *r = gst_stt_result_from_buffer (buf, &err);
     fail_unless (r != NULL, "output is not a result: %s", err ? err->message : "");
@@ -37,6 +39,8 @@ punct_test_run (const char *element, SttResult **results, guint n, char **warnin
     g_ptr_array_add (out, r);
     gst_sample_unref (sample);
   }
+  fail_unless (!started || gst_app_sink_is_eos (GST_APP_SINK (sink)),
+      "no output and no EOS within 30 s");
   /* drain the bus up to the pipeline's EOS (or the error that stopped it) */
   GstBus *bus = gst_element_get_bus (pipe);
   GString *warn = g_string_new (NULL);
