@@ -9,7 +9,7 @@ CHECK_BUILD ?= build-check
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 MESON_OPTS ?= -Dshared_data=$(SHARED_DATA)
 
-.PHONY: all setup build run check check-build test inspect bench clean
+.PHONY: all setup build run check check-build test inspect bench bench-am clean
 
 all: build
 
@@ -55,6 +55,17 @@ run: build
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD)
+
+# Acoustic scoring benchmark (docs/benchmarks.md, "Acoustic scoring"): front end + senone
+# scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
+bench-am: build
+	$(MESON) compile -C $(BUILD) run-bench-am
+
+# Inverse text normalization: exact match per class on ../shared/data/itn and words/s on one
+# core (docs/benchmarks.md, "Inverse text normalization").
+.PHONY: bench-itn
+bench-itn: build
+	STT_MODEL_PATH=$(abspath $(BUILD))/models $(BUILD)/tests/bench/itn-bench $(SHARED_DATA)/itn
 
 # Punctuation and capitalization benchmark (docs/benchmarks.md): the default punct model on the
 # held-out State of the Union addresses (years ending in 5).

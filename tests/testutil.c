@@ -3,6 +3,7 @@
  */
 #include "testutil.h"
 #include <string.h>
+#include <glib/gstdio.h>
 
 static char *
 under (const char *env, const char *fallback, const char *relative)
@@ -97,11 +98,40 @@ stt_test_read_wav (const char *path, gsize *n_samples, int *rate)
 char *
 stt_test_sphinx_feat_params (void)
 {
+  return stt_test_sphinx_path ("en-us/feat.params");
+}
+
+char *
+stt_test_sphinx_path (const char *name)
+{
   const char *model = g_getenv ("STT_SPHINX_MODEL");
   char *path = g_build_filename (model && *model ? model : "/usr/share/pocketsphinx/model/en-us",
-      "en-us", "feat.params", NULL);
+      name, NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     g_error ("%s missing: install Debian's pocketsphinx-en-us (tools/dev/debian-packages.txt) "
         "or set STT_SPHINX_MODEL", path);
   return path;
+}
+
+char *
+stt_test_tmp_file (const char *suffix, const char *contents, gssize len)
+{
+  GError *error = NULL;
+  char *tmpl = g_strdup_printf ("stt-test-XXXXXX-%s", suffix), *path = NULL;
+  int fd = g_file_open_tmp (tmpl, &path, &error);
+  if (fd < 0)
+    g_error ("cannot create a temporary file: %s", error->message);
+  g_close (fd, NULL);
+  if (!g_file_set_contents (path, contents, len, &error))
+    g_error ("cannot write %s: %s", path, error->message);
+  g_free (tmpl);
+  return path;
+}
+
+int
+stt_test_wait_refcount (gpointer object, int expected)
+{
+  for (int i = 0; i < 500 && (int) G_OBJECT (object)->ref_count != expected; i++)
+    g_usleep (10000);
+  return G_OBJECT (object)->ref_count;
 }

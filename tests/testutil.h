@@ -24,3 +24,17 @@ gint16 *stt_test_read_wav (const char *path, gsize *n_samples, int *rate);
 /* The feat.params of Debian's pocketsphinx-en-us ($STT_SPHINX_MODEL/en-us/feat.params).
  * Aborts the test with a message saying what to install when it is missing. Free with g_free. */
 char *stt_test_sphinx_feat_params (void);
+
+/* Absolute path of file @name of Debian's pocketsphinx-en-us model folder ($STT_SPHINX_MODEL,
+ * e.g. "en-us.lm.bin", "en-us/noisedict"). Aborts the test with a message saying what to
+ * install when it is missing. Free with g_free. */
+char *stt_test_sphinx_path (const char *name);
+
+/* A new temporary file with a unique name ending in @suffix, holding @len bytes of @contents
+ * (-1: a NUL-terminated string). Free the path with g_free; remove the file with g_unlink. */
+char *stt_test_tmp_file (const char *suffix, const char *contents, gssize len);
+
+/* Wait (up to 5 s) until @object's refcount drops to @expected and return the final count:
+ * a bin that just changed state asynchronously may hold a reference for a moment from its
+ * helper thread, so a pipeline's refcount is checked with this rather than right away. */
+int stt_test_wait_refcount (gpointer object, int expected);

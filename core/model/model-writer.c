@@ -173,7 +173,7 @@ collect_files (const char *root, const char *rel, GPtrArray *names, GError **err
       ok = collect_files (root, child_rel, names, error);
     else if (strcmp (child_rel, "manifest.json") != 0) {
       ok = fsync_path (child, error);
-      g_ptr_array_add (names, child_rel);    /* the array owns it now */
+      g_ptr_array_add (names, child_rel);   /* the array owns it now */
       child_rel = NULL;
     }
     g_free (child);

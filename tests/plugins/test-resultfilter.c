@@ -178,7 +178,7 @@ GST_START_TEST (test_messages_posted_in_pipeline)
   gst_object_unref (bus);
   gst_object_unref (src);
   gst_element_set_state (pipe, GST_STATE_NULL);
-  ASSERT_OBJECT_REFCOUNT (pipe, "pipeline", 1);
+  fail_unless_equals_int (stt_test_wait_refcount (pipe, 1), 1);
   gst_object_unref (pipe);
 }
 GST_END_TEST;

@@ -114,7 +114,7 @@ GST_START_TEST (test_missing_word_list_is_an_error)
   gst_message_unref (m);
   gst_object_unref (bus);
   gst_element_set_state (pipe, GST_STATE_NULL);
-  ASSERT_OBJECT_REFCOUNT (pipe, "pipeline", 1);
+  fail_unless_equals_int (stt_test_wait_refcount (pipe, 1), 1);
   gst_object_unref (pipe);
 }
 GST_END_TEST;

@@ -52,7 +52,7 @@ run_sink (const char *props, GPtrArray *results)
   gst_object_unref (bus);
   gst_object_unref (src);
   gst_element_set_state (pipe, GST_STATE_NULL);
-  ASSERT_OBJECT_REFCOUNT (pipe, "pipeline", 1);
+  fail_unless_equals_int (stt_test_wait_refcount (pipe, 1), 1);
   gst_object_unref (pipe);
   char *contents = NULL;
   fail_unless (g_file_get_contents (path, &contents, NULL, NULL));

@@ -7,4 +7,5 @@
 #include <stt/gststtresultfilter.h>
 #include <stt/gststttypes.h>
 #include <stt/model.h>
+#include <stt/json.h>
 #include <stt/fe.h>

@@ -1,0 +1,7 @@
+/* gst-stt — stt-model's subcommands (one file each), called from stt-model.c.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+/* Each takes argv[0] = the subcommand name and returns the exit status. */
+int stt_model_cmd_import_sphinx (int argc, char **argv);
