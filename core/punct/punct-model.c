@@ -101,6 +101,11 @@ validate (SttPunct *p, const char *where, GError **error)
   if (h->strings_size > 0 && p->pool[h->strings_size - 1] != '\0')
     return format_error (error, where, "the string pool at byte %" G_GSIZE_FORMAT
         " does not end with NUL", strings_off);
+  /* the forms go into Display as they are: they must be text */
+  for (const char *s = p->pool; s < p->pool + h->strings_size; s += strlen (s) + 1)
+    if (!g_utf8_validate (s, -1, NULL))
+      return format_error (error, where, "the string at byte %" G_GSIZE_FORMAT
+          " is not UTF-8", strings_off + (gsize) (s - p->pool));
   if (!check_entries (p, p->cases, h->n_case_entries, cases_off, TRUE, "casing", where, error)
       || !check_entries (p, p->classes, h->n_class_entries, classes_off, FALSE, "class", where,
           error))

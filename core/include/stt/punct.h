@@ -3,16 +3,17 @@
  *
  * A punct model turns a stream of lower-case words into display text: after every word it
  * predicts nothing, a comma, a period or a question mark (an averaged perceptron over hashed
- * sparse features: the surrounding words and their bigrams and trigrams on both sides, the
- * first words and length of the current sentence, the previous decision), and it restores
- * each word's case (a truecasing lexicon: the most frequent written form of each word outside
- * sentence starts, plus a capital at every sentence start). Pauses between words, when known,
- * add fixed priors for a boundary (text has no timing, so they are not learned; see
- * docs/models.md). Decoding is greedy, left to right.
+ * sparse features: the surrounding words, their bigrams, trigrams and skip-grams on both sides,
+ * their word classes, the first words and length of the current sentence and clause, the
+ * previous decision; where a sentence ends, a second perceptron over the whole sentence picks
+ * period or question mark), and it restores each word's case (a truecasing lexicon: the most
+ * frequent written form of each word outside sentence starts, plus a capital at every sentence
+ * start). Pauses between words, when known, add fixed priors for a mark (text has no timing,
+ * so they are not learned; see docs/models.md). Decoding is greedy, left to right.
  *
  * The model is one file, `punct.bin`, little-endian, laid out to be used straight from a
- * read-only mapping (stt_model_map): a header, the weight table, a sorted casing lexicon and
- * its string pool. Every size and offset is checked when it is opened.
+ * read-only mapping (stt_model_map): a header, the weight table, a sorted casing lexicon, the
+ * sorted word classes and their string pool. Every size and offset is checked when it is opened.
  *
  * Ownership: SttPunct is reference counted and immutable: one instance may be used by any
  * number of threads at once. The trainer is a plain single-threaded object.
@@ -78,8 +79,8 @@ void stt_punct_unref (SttPunct *punct);
 /* Flags of stt_punct_predict. */
 typedef enum {
   STT_PUNCT_FLAG_NONE = 0,
-  /* The words are a whole phrase: the last word ends a sentence (period or question mark,
-   * whichever scores higher). */
+  /* The words are a whole phrase: the last word ends a sentence (period or question mark, as
+   * the question model decides). */
   STT_PUNCT_FLAG_END_SENTENCE = 1 << 0,
 } SttPunctFlags;
 
