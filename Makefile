@@ -59,7 +59,7 @@ clean:
 # Acoustic scoring benchmark (docs/benchmarks.md, "Acoustic scoring"): front end + senone
 # scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
 bench-am: build
-	$(MESON) compile -C $(BUILD) run-bench-am
+	ninja -C $(BUILD) bench-am
 
 # Inverse text normalization: exact match per class on ../shared/data/itn and words/s on one
 # core (docs/benchmarks.md, "Inverse text normalization").
