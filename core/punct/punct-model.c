@@ -12,7 +12,8 @@ struct _SttPunct {
   gint refcount;
   GBytes *bytes;
   const PunctHeader *header;
-  const float *weights;
+  const PunctWeight *weights;
+  float scale;
   const PunctCaseEntry *cases;
   const PunctCaseEntry *classes; /* key, class number */
   const char *pool;
@@ -85,7 +86,7 @@ validate (SttPunct *p, const char *where, GError **error)
         h->hash_bits, PUNCT_MIN_BITS, PUNCT_MAX_BITS);
   gsize n_weights = ((gsize) 1 << h->hash_bits) * STT_PUNCT_N_LABELS;
   gsize weights_off = PUNCT_ALIGN8 (sizeof (PunctHeader));
-  gsize cases_off = weights_off + n_weights * sizeof (float);
+  gsize cases_off = weights_off + n_weights * sizeof (PunctWeight);
   gsize classes_off = cases_off + (gsize) h->n_case_entries * sizeof (PunctCaseEntry);
   gsize strings_off = PUNCT_ALIGN8 (classes_off + (gsize) h->n_class_entries
       * sizeof (PunctCaseEntry));
@@ -94,7 +95,8 @@ validate (SttPunct *p, const char *where, GError **error)
     return format_error (error, where, "%" G_GSIZE_FORMAT " bytes, the header describes %"
         G_GSIZE_FORMAT " (truncated or extended file)", size, expected);
   p->header = h;
-  p->weights = (const float *) (data + weights_off);
+  p->weights = (const PunctWeight *) (data + weights_off);
+  p->scale = h->weight_scale;
   p->cases = (const PunctCaseEntry *) (data + cases_off);
   p->classes = (const PunctCaseEntry *) (data + classes_off);
   p->pool = (const char *) data + strings_off;
@@ -112,7 +114,9 @@ validate (SttPunct *p, const char *where, GError **error)
     return FALSE;
   return check_floats (&h->pause_bonus[0][0], PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS,
       where, "pause prior", error)
-      && check_floats (p->weights, n_weights, where, "weight", error);
+      && check_floats (&h->weight_scale, 1, where, "weight scale", error)
+      && (h->weight_scale > 0 || format_error (error, where, "weight scale %g at byte 96 is "
+              "not positive", h->weight_scale));
 }
 
 SttPunct *
@@ -123,7 +127,7 @@ stt_punct_new_from_bytes (GBytes *bytes, const char *where, GError **error)
   p->refcount = 1;
   gsize size;
   gconstpointer data = g_bytes_get_data (bytes, &size);
-  /* The tables are read as floats and 32-bit integers in place. */
+  /* The tables are read as floats and 16- and 32-bit integers in place. */
   if ((guintptr) data % 8 != 0)
     p->bytes = g_bytes_new (data, size);
   else
@@ -209,6 +213,31 @@ lookup_form (const SttPunct *punct, const char *word)
   return e ? punct->pool + e->form : word;
 }
 
+static void
+score_rows (const SttPunct *punct, const guint32 *rows, guint n, float score[STT_PUNCT_N_LABELS])
+{
+  gint32 acc[STT_PUNCT_N_LABELS] = { 0 };
+  for (guint f = 0; f < n; f++) {
+    const PunctWeight *w = punct->weights + (gsize) rows[f] * STT_PUNCT_N_LABELS;
+    for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
+      acc[l] += w[l];
+  }
+  for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
+    score[l] = acc[l] * punct->scale;
+}
+
+/* Question minus period score of a sentence's features. */
+static float
+question_score (const SttPunct *punct, const guint32 *rows, guint n)
+{
+  gint32 acc = 0;
+  for (guint f = 0; f < n; f++) {
+    const PunctWeight *w = punct->weights + (gsize) rows[f] * STT_PUNCT_N_LABELS;
+    acc += w[STT_PUNCT_QUESTION] - w[STT_PUNCT_PERIOD];
+  }
+  return acc * punct->scale;
+}
+
 void
 stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     const gint *pause_ms, SttPunctFlags flags, SttPunctLabel *labels)
@@ -229,7 +258,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   float score[STT_PUNCT_N_LABELS];
   for (guint i = 0; i < n; i++) {
     guint n_rows = punct_features (&seq, i, &hist, h->hash_bits, rows);
-    punct_score (punct->weights, rows, n_rows, score);
+    score_rows (punct, rows, n_rows, score);
     guint bucket = pause_ms ? punct_pause_bucket (pause_ms[i]) : 0;
     for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
       score[l] += h->pause_bonus[bucket][l];
@@ -239,7 +268,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     if (label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION) {
       /* where a sentence ends, the question model picks its mark */
       guint n_s = punct_sentence_features (&seq, hist.sentence_start, i, h->hash_bits, rows);
-      label = punct_question_score (punct->weights, rows, n_s) > 0
+      label = question_score (punct, rows, n_s) > 0
           ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
     }
     labels[i] = label;

@@ -5,12 +5,13 @@
 #include "stt/punct.h"
 
 #define PUNCT_MAGIC "STTPUNC1"
-#define PUNCT_VERSION 1
+#define PUNCT_VERSION 2
 #define PUNCT_MIN_BITS 8
 #define PUNCT_MAX_BITS 24
 #define PUNCT_N_PAUSE_BUCKETS 4
 
-/* punct.bin: this header, then float weights[2^hash_bits][STT_PUNCT_N_LABELS], then
+/* punct.bin: this header, then gint16 weights[2^hash_bits][STT_PUNCT_N_LABELS] (times
+ * weight_scale), then
  * PunctCaseEntry[n_case_entries] sorted by key (strcmp), then PunctCaseEntry[n_class_entries]
  * (the word classes: key, class number) sorted by key, then the string pool (NUL-terminated
  * UTF-8). Every section starts 8-byte aligned; sizes are exact. */
@@ -25,14 +26,20 @@ typedef struct {
   /* Added to the score of each label when the pause after a word falls in a bucket
    * (see punct_pause_bucket); bucket 0 = unknown or short. */
   float pause_bonus[PUNCT_N_PAUSE_BUCKETS][STT_PUNCT_N_LABELS];
+  float weight_scale;           /* a stored weight times this is its value */
+  guint32 reserved;
 } PunctHeader;
+
+/* Weights are stored as 16-bit integers: half the size of floats, no loss that matters. */
+typedef gint16 PunctWeight;
+#define PUNCT_WEIGHT_MAX 32767
 
 typedef struct {
   guint32 key;                  /* offset of the lower-case word in the pool */
   guint32 form;                 /* offset of its written form */
 } PunctCaseEntry;
 
-G_STATIC_ASSERT (sizeof (PunctHeader) == 32 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
+G_STATIC_ASSERT (sizeof (PunctHeader) == 40 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
 G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)

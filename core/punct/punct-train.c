@@ -7,6 +7,7 @@
  */
 #include "punct-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #define DEFAULT_BITS 20
@@ -354,11 +355,20 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, const guint *
   punct_default_pause_bonus (margin, h.pause_bonus);
 
   gsize n_weights = ((gsize) 1 << t->bits) * STT_PUNCT_N_LABELS;
+  float top = 0;
+  for (gsize i = 0; i < n_weights; i++)
+    top = MAX (top, fabsf (weights[i]));
+  h.weight_scale = top > 0 ? top / PUNCT_WEIGHT_MAX : 1.0f;
+  PunctWeight *q = g_new (PunctWeight, n_weights);
+  for (gsize i = 0; i < n_weights; i++)
+    q[i] = (PunctWeight) CLAMP (lrintf (weights[i] / h.weight_scale), -PUNCT_WEIGHT_MAX,
+        PUNCT_WEIGHT_MAX);
   GByteArray *out = g_byte_array_new ();
   static const guint8 zeros[8] = { 0 };
   g_byte_array_append (out, (const guint8 *) &h, sizeof h);
   g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
-  g_byte_array_append (out, (const guint8 *) weights, n_weights * sizeof (float));
+  g_byte_array_append (out, (const guint8 *) q, n_weights * sizeof (PunctWeight));
+  g_free (q);
   g_byte_array_append (out, (const guint8 *) cases, n_cases * sizeof (PunctCaseEntry));
   g_byte_array_append (out, (const guint8 *) classes, n_classes * sizeof (PunctCaseEntry));
   g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);

@@ -194,7 +194,8 @@ test_corrupt (void)
     {20, 0x7fffffff, size, "bytes"},
     {G_MAXSIZE, 0, size - 1, "truncated"},
     {G_MAXSIZE, 0, 10, "shorter than the header"},
-    {96, 0x7fc00000, size, "not finite"},            /* a NaN weight */
+    {96, 0x7fc00000, size, "not finite"},            /* a NaN weight scale */
+    {96, 0xbf800000, size, "not positive"},          /* a negative weight scale */
     {32, 0x7f800000, size, "not finite"},            /* an infinite pause prior */
   };
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
@@ -217,7 +218,7 @@ test_corrupt (void)
   memcpy (&bits, data + 12, 4);
   memcpy (&n_cases, data + 20, 4);
   g_assert_cmpuint (n_cases, >, 0);
-  gsize cases_off = 96 + ((gsize) 4 << bits) * 4;
+  gsize cases_off = 104 + ((gsize) 8 << bits);    /* header, then int16 weights[2^bits][4] */
   guint8 *copy = g_memdup2 (data, size);
   guint32 far = 0x7fffffff;
   memcpy (copy + cases_off + 8 * (n_cases / 2), &far, 4);
