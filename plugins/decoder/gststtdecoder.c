@@ -322,6 +322,7 @@ read_config (GstSttDecoder *self, Timing *t)
   c.wbeam = self->word_beam;
   c.max_active = self->max_active;
   c.lm_weight = self->lm_weight;
+  c.lattice_lm_weight = self->lm_weight * (8.0 / 6.5);
   c.wip = self->wip;
   /* 0.09 at the default LM weight (calibration, docs/decoder.md) */
   c.posterior_scale = self->lm_weight > 0 ? 0.585 / self->lm_weight : 0.09;
