@@ -71,3 +71,10 @@ bench-itn: build
 # element on every dev utterance and pocketsphinx-testdata's LibriVox files.
 bench-wer: build
 	tests/bench/bench-wer.py --build $(BUILD) --batch-cmn
+
+# Punctuation and capitalization benchmark (docs/benchmarks.md): the default punct model on the
+# held-out State of the Union addresses (years ending in 5).
+.PHONY: bench-punct
+bench: bench-punct
+bench-punct: build
+	$(MESON) compile -C $(BUILD) bench-punct
