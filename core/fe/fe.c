@@ -9,6 +9,8 @@
 #define CMN_WIN 500             /* frames the live mean keeps after a decay */
 #define CMN_WIN_HWM 800         /* decay when more frames than this were summed */
 #define DELTA_WIN 7             /* frames t-3 .. t+3 */
+#define DITHER_SEED 12345u
+#define DITHER_LSB 2            /* digital silence becomes uniform noise in [-2, 2] */
 
 struct _SttFe {
   SttFeParams *p;
@@ -23,6 +25,7 @@ struct _SttFe {
   gint64 utt_frames;            /* frames of this utterance so far */
   guint64 total_frames;
   double *frame, *power, *mel;
+  guint32 dither;               /* state of the digital-silence dither (see frame_cepstrum) */
 
   SttFeNoise noise;
 
@@ -129,6 +132,7 @@ stt_fe_reset (SttFe *fe)
   memset (fe->live_sum, 0, sizeof fe->live_sum);
   fe->live_n = 0;
   fe->total_frames = 0;
+  fe->dither = DITHER_SEED;
   g_array_set_size (fe->out, 0);
   g_array_set_size (fe->out_idx, 0);
   fe->out_head = 0;
@@ -387,9 +391,26 @@ frame_cepstrum (SttFe *fe, const gint16 *s, int len, float *cep)
   const SttFeParams *p = fe->p;
   double alpha = p->alpha, prev = fe->prior;
   double *frame = fe->frame;
-  for (int i = 0; i < len; i++) {
-    frame[i] = (s[i] - alpha * prev) * p->window[i];
-    prev = s[i];
+  int nonzero = 0;
+  for (int i = 0; i < len && !nonzero; i++)
+    nonzero = s[i] != 0;
+  if (nonzero) {
+    for (int i = 0; i < len; i++) {
+      frame[i] = (s[i] - alpha * prev) * p->window[i];
+      prev = s[i];
+    }
+  } else {
+    /* Digital silence (every sample exactly 0) has no spectrum: its log energies sit at the
+     * 1e-4 floor, far from anything the acoustic model was trained on, and it scores as
+     * speech. It gets the quietest real-room noise instead, a few LSB of deterministic
+     * pseudo-random dither (sphinx's -dither, but on silent frames only, so recordings
+     * with any signal are unchanged). */
+    for (int i = 0; i < len; i++) {
+      fe->dither = fe->dither * 1664525u + 1013904223u;
+      double d = (double) ((fe->dither >> 16) % (2 * DITHER_LSB + 1)) - DITHER_LSB;
+      frame[i] = (d - alpha * prev) * p->window[i];
+      prev = d;
+    }
   }
   for (int i = len; i < p->nfft; i++)
     frame[i] = 0.0;

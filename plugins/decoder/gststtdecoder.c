@@ -86,7 +86,10 @@ struct _GstSttDecoder {
   GArray *frame_map;            /* gint64: stream frame of each utterance frame */
   gint64 phrase_start;          /* stream frame where the current search started */
   gboolean in_speech;
-  gboolean timed_out;           /* InitialSilenceTimeout already reported for this phrase */
+  /* initial-silence-timeout: counted from the stream start (frame offset 0, so frames
+   * removed upstream count) until speech is first detected, across the search restarts of
+   * idle silence; reported once per stream */
+  gboolean speech_seen, timed_out;
   guint speech_run, silence_run;
   gint64 speech_start;
   gint64 last_partial;
@@ -228,7 +231,6 @@ start_phrase (GstSttDecoder *self, gint64 frame)
   stt_search_start (self->search, frame);
   self->phrase_start = frame;
   self->last_partial = frame;
-  self->timed_out = FALSE;
   g_array_set_size (self->frame_map, 0);
 }
 
@@ -281,25 +283,24 @@ process_frame (GstSttDecoder *self, const float *scores, gint64 frame, const Tim
     self->speech_run = sil ? 0 : self->speech_run + 1;
     if (self->speech_run >= SPEECH_START_FRAMES) {
       self->in_speech = TRUE;
+      self->speech_seen = TRUE;
       self->silence_run = 0;
       self->speech_start = g_array_index (self->frame_map, gint64, n - self->speech_run);
       self->last_partial = frame;
       push_speech_event (self, GST_STT_SPEECH_START, self->speech_start * self->frame_ticks);
       return GST_FLOW_OK;
     }
-    if (t->initial_frames && !self->timed_out
-        && frame + 1 - self->phrase_start >= t->initial_frames) {
+    if (t->initial_frames && !self->speech_seen && !self->timed_out
+        && frame + 1 >= t->initial_frames) {
       self->timed_out = TRUE;
       SttResult *r = result_new (self, STT_RESULT_FINAL, STT_STATUS_INITIAL_SILENCE_TIMEOUT);
-      r->offset = self->phrase_start * self->frame_ticks;
-      r->duration = (frame + 1 - self->phrase_start) * self->frame_ticks;
+      r->offset = 0;
+      r->duration = (frame + 1) * self->frame_ticks;
       ret = push_result (self, r);
     }
     if (self->speech_run == 0 && n >= IDLE_RESTART_FRAMES) {
-      gboolean timed_out = self->timed_out;
       stt_lattice_free (stt_search_finish (self->search));
       start_phrase (self, frame + 1);
-      self->timed_out = timed_out;
     }
     return ret;
   }
@@ -428,6 +429,7 @@ reset_stream (GstSttDecoder *self)
   }
   self->next_frame = 0;
   self->in_speech = FALSE;
+  self->speech_seen = self->timed_out = FALSE;
   self->speech_run = self->silence_run = 0;
   g_clear_pointer (&self->last_partial_text, g_free);
 }
@@ -501,6 +503,7 @@ gst_stt_decoder_change_state (GstElement *element, GstStateChange transition)
       return GST_STATE_CHANGE_FAILURE;
     self->next_frame = 0;
     self->in_speech = FALSE;
+    self->speech_seen = self->timed_out = FALSE;
     self->segment_pending = TRUE;
   }
   GstStateChangeReturn ret =
@@ -680,8 +683,9 @@ gst_stt_decoder_class_init (GstSttDecoderClass *klass)
           0, G_MAXINT, DEFAULT_PARTIAL_INTERVAL, f));
   g_object_class_install_property (oc, PROP_INITIAL_SILENCE_TIMEOUT,
       g_param_spec_uint ("initial-silence-timeout", "Initial silence timeout",
-          "Milliseconds without speech at the start of a phrase after which a result with "
-          "RecognitionStatus InitialSilenceTimeout is sent (0 = never)", 0, G_MAXINT,
+          "Milliseconds from the start of the stream without any speech after which one final "
+          "result with RecognitionStatus InitialSilenceTimeout (no text) is sent; once speech "
+          "was detected it no longer applies (0 = never)", 0, G_MAXINT,
           DEFAULT_INITIAL_SILENCE_TIMEOUT, f));
   g_object_class_install_property (oc, PROP_END_SILENCE_TIMEOUT,
       g_param_spec_uint ("end-silence-timeout", "End silence timeout",

@@ -1,6 +1,7 @@
 /* gst-stt — GstCheck tests of sttdecoder on real recordings through the real front end and
  * acoustic scorer: a known recording's transcript, streaming = whole-file decoding,
- * endpointing of two utterances with a pause, corrupt model files, refcounts.
+ * endpointing of two utterances with a pause, the initial-silence timeout on noise, digital
+ * silence and late speech, corrupt model files, refcounts.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
@@ -262,16 +263,24 @@ GST_START_TEST (test_endpointing)
 }
 GST_END_TEST;
 
+/* @n samples of quiet-room noise (uniform in [-3, 3], about 2 LSB rms). */
+static gint16 *
+quiet_noise (gsize n, guint32 seed)
+{
+  gint16 *pcm = g_new (gint16, n);
+  GRand *rand = g_rand_new_with_seed (seed);
+  for (gsize i = 0; i < n; i++)
+    pcm[i] = g_rand_int_range (rand, -3, 4);
+  g_rand_free (rand);
+  return pcm;
+}
+
 /* Quiet-room noise only: with initial-silence-timeout=1000 one result with status
  * InitialSilenceTimeout covering the first second, no speech events, no other result. */
 GST_START_TEST (test_initial_silence_timeout)
 {
   gsize n = 48000;
-  g_autofree gint16 *pcm = g_new (gint16, n);
-  GRand *rand = g_rand_new_with_seed (11);
-  for (gsize i = 0; i < n; i++)
-    pcm[i] = g_rand_int_range (rand, -3, 4);
-  g_rand_free (rand);
+  g_autofree gint16 *pcm = quiet_noise (n, 11);
   Output o;
   decode_pcm (pcm, n, 1600, "initial-silence-timeout=1000", &o);
   fail_unless_equals_int (o.finals->len, 1);
@@ -280,6 +289,65 @@ GST_START_TEST (test_initial_silence_timeout)
   fail_unless_equals_int64 (r->offset, 0);
   fail_unless_equals_int64 (r->duration, STT_TICKS_PER_SECOND);
   fail_unless_equals_int (o.starts->len, 0);
+  output_clear (&o);
+}
+GST_END_TEST;
+
+/* @pcm (@n samples) with initial-silence-timeout=5000: exactly one final result, with status
+ * InitialSilenceTimeout, no text, covering the first 5 s, and no speech event. */
+static void
+check_initial_timeout_5s (const gint16 *pcm, gsize n)
+{
+  Output o;
+  decode_pcm (pcm, n, 1600, "initial-silence-timeout=5000", &o);
+  fail_unless_equals_int (o.finals->len, 1);
+  SttResult *r = g_ptr_array_index (o.finals, 0);
+  fail_unless_equals_int (r->status, STT_STATUS_INITIAL_SILENCE_TIMEOUT);
+  fail_unless_equals_string (stt_result_get_display_text (r), "");
+  fail_unless_equals_int64 (r->offset, 0);
+  fail_unless_equals_int64 (r->duration, 5 * STT_TICKS_PER_SECOND);
+  fail_unless_equals_int (o.starts->len, 0);
+  output_clear (&o);
+}
+
+/* A timeout longer than the 3 s after which idle silence restarts the search still fires:
+ * 6.5 s of quiet-room noise (about 2 LSB). */
+GST_START_TEST (test_initial_silence_timeout_long)
+{
+  gsize n = 104000;
+  g_autofree gint16 *pcm = quiet_noise (n, 13);
+  check_initial_timeout_5s (pcm, n);
+}
+GST_END_TEST;
+
+/* Digital silence (all samples 0) is silence too: the timeout, no recognized word. */
+GST_START_TEST (test_initial_silence_timeout_zeros)
+{
+  gsize n = 104000;
+  g_autofree gint16 *pcm = g_new0 (gint16, n);
+  check_initial_timeout_5s (pcm, n);
+}
+GST_END_TEST;
+
+/* Speech after 1 s of digital silence with a 5 s timeout: no timeout, the normal result. */
+GST_START_TEST (test_initial_silence_timeout_speech)
+{
+  gsize na;
+  g_autofree gint16 *a = read_wav (WAV_A, &na);
+  gsize lead = 16000, n = lead + na;
+  g_autofree gint16 *pcm = g_new0 (gint16, n);
+  memcpy (pcm + lead, a, na * 2);
+  Output o;
+  decode_pcm (pcm, n, 1600, "initial-silence-timeout=5000", &o);
+  fail_unless_equals_int (o.finals->len, 1);
+  SttResult *r = g_ptr_array_index (o.finals, 0);
+  fail_unless_equals_int (r->status, STT_STATUS_SUCCESS);
+  fail_unless (r->offset >= (gint64) lead * (STT_TICKS_PER_SECOND / 16000),
+      "phrase starts at %" G_GINT64_FORMAT " in the leading silence", r->offset);
+  g_autofree char *ref = reference (WAV_A);
+  fail_unless (word_errors (ref, stt_result_get_display_text (r)) <= 2, "\"%s\"",
+      stt_result_get_display_text (r));
+  fail_unless_equals_int (o.starts->len, 1);
   output_clear (&o);
 }
 GST_END_TEST;
@@ -392,6 +460,9 @@ sttdecoder_suite (void)
   tcase_add_test (tc, test_streaming_equals_whole);
   tcase_add_test (tc, test_endpointing);
   tcase_add_test (tc, test_initial_silence_timeout);
+  tcase_add_test (tc, test_initial_silence_timeout_long);
+  tcase_add_test (tc, test_initial_silence_timeout_zeros);
+  tcase_add_test (tc, test_initial_silence_timeout_speech);
   tcase_add_test (tc, test_corrupt_graph);
   tcase_add_test (tc, test_corrupt_lm);
   tcase_add_test (tc, test_missing_model);
