@@ -201,14 +201,18 @@ read_body (Reader *r, RescoreLattice *l)
     return FALSE;
   if (!read_int_field (r, "nodes", 0, 10000000, &v))
     return FALSE;
+  if (v > r->n - r->pos)
+    return fail (r, "the node count is larger than the lines that follow");
   l->n_nodes = v;
-  l->nodes = g_new0 (LatNode, l->n_nodes);
+  l->nodes = g_new0 (LatNode, MAX (l->n_nodes, 1));
   for (guint i = 0; i < l->n_nodes; i++) {
     if (!read_node (r, l, i))
       return FALSE;
   }
   if (!read_int_field (r, "edges", 0, 100000000, &v))
     return FALSE;
+  if (v > r->n - r->pos)
+    return fail (r, "the edge count is larger than the lines that follow");
   for (guint i = 0; i < v; i++) {
     if (!read_edge (r, l, i))
       return FALSE;
