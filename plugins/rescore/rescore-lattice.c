@@ -121,8 +121,9 @@ read_edge (Reader *r, RescoreLattice *l, guint i)
   const char *line = next_line (r);
   char **f = line ? g_strsplit (line, " ", -1) : NULL;
   gint64 a, b;
-  gboolean ok = f && g_strv_length (f) == 2 && parse_int (f[0], 0, l->n_nodes - 1, &a) &&
-      parse_int (f[1], 0, l->n_nodes - 1, &b) && l->nodes[a].end + 1 == l->nodes[b].start;
+  gint64 last = (gint64) l->n_nodes - 1;
+  gboolean ok = f && g_strv_length (f) == 2 && parse_int (f[0], 0, last, &a) &&
+      parse_int (f[1], 0, last, &b) && l->nodes[a].end + 1 == l->nodes[b].start;
   g_strfreev (f);
   if (!ok) {
     char *m = g_strdup_printf ("edge %u: expected \"<from> <to>\", node ids below %u, the "
@@ -158,7 +159,7 @@ read_node_list (Reader *r, RescoreLattice *l, const char *key, gboolean final)
     gint64 id;
     if (!**p)
       continue;
-    ok = parse_int (*p, 0, l->n_nodes - 1, &id);
+    ok = parse_int (*p, 0, (gint64) l->n_nodes - 1, &id);
     if (ok && final)
       l->nodes[id].is_final = TRUE;
     else if (ok)
@@ -166,7 +167,8 @@ read_node_list (Reader *r, RescoreLattice *l, const char *key, gboolean final)
   }
   g_strfreev (f);
   if (!ok) {
-    char *m = g_strdup_printf ("\"%s\" lists a node id outside 0..%u", key, l->n_nodes - 1);
+    char *m = g_strdup_printf ("\"%s\" lists a node id not below the node count %u", key,
+        l->n_nodes);
     fail (r, m);
     g_free (m);
   }
