@@ -132,7 +132,7 @@ build (const Options *o, GError **error)
 int
 main (int argc, char **argv)
 {
-  Options o = { .lm_weight = 6.5, .wip = -3.0, .weight = -1, .order = 3 };
+  Options o = { .lm_weight = 12.0, .wip = -12.0, .weight = -1, .order = 3 };
   char *stamp = NULL;
   GOptionEntry entries[] = {
     { "models-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.models_dir,
@@ -151,9 +151,9 @@ main (int argc, char **argv)
     { "static", 0, 0, G_OPTION_ARG_NONE, &o.stat,
       "Store the mixture as one LM instead of mixing per lookup", NULL },
     { "lm-weight", 0, 0, G_OPTION_ARG_DOUBLE, &o.lm_weight,
-      "LM weight for rescoring (default 6.5)", "X" },
+      "LM weight for rescoring (default 12, tuned on the dev set)", "X" },
     { "wip", 0, 0, G_OPTION_ARG_DOUBLE, &o.wip,
-      "Word insertion penalty, natural log per word (default -3)", "X" },
+      "Word insertion penalty, natural log per word (default -12)", "X" },
     { "id", 0, 0, G_OPTION_ARG_STRING, &o.id, "Model id (default: a new random UUID)", "UUID" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, "Model name", "NAME" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force, "Replace an installed model of that id",
