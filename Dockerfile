@@ -13,6 +13,7 @@ RUN tools/dev/setup-debian.sh && tools/dev/install.sh /usr/local \
 
 USER stt
 ENV STT_MODEL_PATH=/usr/local/models \
+    OPENBLAS_NUM_THREADS=1 \
     GST_PLUGIN_PATH=/usr/local/lib/gstreamer-1.0
 EXPOSE 5000
 ENTRYPOINT ["stt-container"]

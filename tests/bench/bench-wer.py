@@ -17,7 +17,8 @@
 #                                 [--batch-cmn] [--props 'sttdecoder properties']
 #                                 [--rescore 'sttrescore properties']
 # --batch-cmn adds a third column: ours with sttfeatures cmn=batch (per-file CMN, which
-# pocketsphinx's element cannot do; pocketsphinx_batch does).
+# pocketsphinx's element cannot do; pocketsphinx_batch does). STT_BENCH_FE="prop=value" adds
+# sttfeatures properties to the "ours" column (experiments).
 # --rescore adds a column: ours followed by sttrescore (lattice rescoring, docs/rescore.md) with
 # the given properties ('' = its defaults); its RTF minus ours' is the cost of rescoring.
 import argparse
