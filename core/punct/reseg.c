@@ -88,13 +88,31 @@ aligned_tokens (const char *text, guint n)
   return v;
 }
 
+/* Titles and Latin abbreviations end in a period inside a sentence ("Mr. Quilter"). */
+static gboolean
+is_abbreviation (const char *token, gsize len)
+{
+  static const char *const abbreviations[] = {
+    "mr.", "mrs.", "ms.", "dr.", "st.", "jr.", "sr.", "prof.", "gen.", "gov.", "sen.", "rep.",
+    "rev.", "capt.", "col.", "lt.", "sgt.", "mt.", "vs.", "etc.", "e.g.", "i.e.", "no.",
+  };
+  if (len == 2 && g_ascii_isupper (token[0]))   /* an initial: "J. Smith" */
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (abbreviations); i++)
+    if (strlen (abbreviations[i]) == len && g_ascii_strncasecmp (token, abbreviations[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 ends_sentence (const char *token)
 {
   gsize len = strlen (token);
   while (len > 0 && strchr ("\"')]", token[len - 1]))
     len--;
-  return len > 0 && strchr (".?!", token[len - 1]);
+  if (len == 0 || !strchr (".?!", token[len - 1]))
+    return FALSE;
+  return token[len - 1] != '.' || !is_abbreviation (token, len);
 }
 
 static gint64

@@ -111,6 +111,17 @@ test_sentences (void)
             STT_TEXT_DISPLAY), ==, want[i]);
   check_segments (r, segs, &o);
   g_ptr_array_unref (segs);
+  /* a title's period does not end a sentence */
+  SttResult *mr = stt_test_result_new ("mister quilter is here he came", 0);
+  stt_hypothesis_set_text (stt_result_get_best (mr), STT_TEXT_DISPLAY,
+      "Mr. Quilter is here. He came.");
+  GPtrArray *mrsegs = stt_reseg_split (mr, &o);
+  g_assert_cmpuint (mrsegs->len, ==, 2);
+  g_assert_cmpstr (stt_hypothesis_get_text (stt_result_get_best (mrsegs->pdata[0]),
+          STT_TEXT_DISPLAY), ==, "Mr. Quilter is here.");
+  check_segments (mr, mrsegs, &o);
+  g_ptr_array_unref (mrsegs);
+  stt_result_unref (mr);
   /* partials are never cut */
   r->kind = STT_RESULT_PARTIAL;
   segs = stt_reseg_split (r, &o);
