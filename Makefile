@@ -9,7 +9,7 @@ CHECK_BUILD ?= build-check
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 MESON_OPTS ?= -Dshared_data=$(SHARED_DATA)
 
-.PHONY: all setup build run check check-build test inspect bench bench-am clean
+.PHONY: all setup build run check check-build test inspect bench bench-am bench-wer clean
 
 all: build
 
@@ -66,3 +66,8 @@ bench-am: build
 .PHONY: bench-itn
 bench-itn: build
 	STT_MODEL_PATH=$(abspath $(BUILD))/models $(BUILD)/tests/bench/itn-bench $(SHARED_DATA)/itn
+
+# Recognition accuracy and speed (docs/benchmarks.md): our pipeline vs the pocketsphinx
+# element on every dev utterance and pocketsphinx-testdata's LibriVox files.
+bench-wer: build
+	tests/bench/bench-wer.py --build $(BUILD) --batch-cmn

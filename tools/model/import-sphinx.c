@@ -17,6 +17,7 @@ static const struct {
 } steps[] = {
   { "acoustic model", stt_import_am },
   { "language model and lexicon", stt_import_lm },
+  { "decoding graph", stt_import_graph },
 };
 
 GBytes *

@@ -27,3 +27,7 @@ GBytes *stt_import_read (const char *dir, const char *name, GError **error);
 gboolean stt_import_am (SttImport *imp, GError **error);
 /* import-lm.c: the trigram LM and the dictionary (+ noisedict) into lm/lm.bin, lm/lexicon.bin. */
 gboolean stt_import_lm (SttImport *imp, GError **error);
+
+/* import-graph.c: the decoding graph (decoder/graph.bin) from the dictionaries; also the LM
+ * (lm/lm.bin) if no earlier step wrote it. */
+gboolean stt_import_graph (SttImport *imp, GError **error);

@@ -1,0 +1,51 @@
+/* gst-stt — state shared by the search and the lattice code.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "graph-private.h"
+
+#define STT_SEARCH_WORST (-1e30f)
+
+/* One word exit (backpointer table entry). Entry 0 of a table is the utterance start <s>. */
+typedef struct {
+  gint32 word;                  /* graph word, -1 for <s> */
+  gint32 frame;                 /* last frame of the word, utterance-relative; -1 for <s> */
+  float score;                  /* path score at the exit */
+  gint32 prev;                  /* previous word's entry */
+  gint32 h1, h2;                /* LM history after this word (fillers pass it through) */
+  float pen;                    /* LM (or filler) term added when the word was entered */
+  guint32 last_ci;              /* last phone: left context of the next word */
+  gint32 rc_off;                /* exit scores per right-context variant (search only), or -1 */
+  gint32 rc_row;
+} SttBp;
+
+struct _SttSearchLmMap {
+  gint32 *lm_id;                /* [n_word] */
+  /* [n_node]: unigram LM lookahead, the best ln P(w) of the words below a node (unweighted);
+   * STT_LA_NONE when no word below it is in the LM */
+  float *lookahead;
+};
+#define STT_LA_NONE (-1e6f)
+
+/* LM score cache: (w,h1,h2) -> lw * ln P + wip. Direct mapped. */
+#define STT_LM_CACHE_BITS 16
+typedef struct {
+  gint32 w, h1, h2;
+  float score;
+} SttLmCacheEntry;
+
+typedef struct {
+  const SttSearchLm *lm;
+  float lw, wip;
+  SttLmCacheEntry *entries;
+} SttLmCache;
+
+void stt_lm_cache_init (SttLmCache *cache, const SttSearchLm *lm, float lw, float wip);
+void stt_lm_cache_clear (SttLmCache *cache);
+float stt_lm_cache_score (SttLmCache *cache, gint32 w, gint32 h1, gint32 h2);
+
+/* Build a lattice from a finished utterance's backpointer table (the array is taken). */
+SttLattice *stt_lattice_new_from_bp (SttGraph *graph, const SttSearchLm *lm,
+    const SttSearchLmMap *map, const SttSearchConfig *config, GArray *bp, gint32 n_frames,
+    gint64 first_frame);
