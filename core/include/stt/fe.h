@@ -85,7 +85,9 @@ int stt_fe_params_get_frame_size (const SttFeParams *params);    /* samples per 
 int stt_fe_params_get_frame_shift (const SttFeParams *params);   /* samples between frames (160) */
 int stt_fe_params_get_dimension (const SttFeParams *params);     /* 39 */
 const char *stt_fe_params_get_feature_type (const SttFeParams *params);  /* "1s_c_d_dd" */
-SttFeCmn stt_fe_params_get_cmn (const SttFeParams *params);      /* the file's -cmn */
+/* The file's -cmn: batch (or current), none, or live (or prior), which selects
+ * STT_FE_CMN_LIVE, not pocketsphinx's rule. */
+SttFeCmn stt_fe_params_get_cmn (const SttFeParams *params);
 gboolean stt_fe_params_get_remove_noise (const SttFeParams *params);
 gboolean stt_fe_params_get_remove_silence (const SttFeParams *params);
 /* The 13 initial means of live CMN (-cmninit). */
