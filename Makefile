@@ -59,7 +59,7 @@ clean:
 # Acoustic scoring benchmark (docs/benchmarks.md, "Acoustic scoring"): front end + senone
 # scoring with and without OpenBLAS batching vs pocketsphinx_batch, one core, the dev set.
 bench-am: build
-	$(MESON) compile -C $(BUILD) run-bench-am
+	ninja -C $(BUILD) bench-am
 
 # Inverse text normalization: exact match per class on ../shared/data/itn and words/s on one
 # core (docs/benchmarks.md, "Inverse text normalization").
@@ -71,3 +71,10 @@ bench-itn: build
 # element on every dev utterance and pocketsphinx-testdata's LibriVox files.
 bench-wer: build
 	tests/bench/bench-wer.py --build $(BUILD) --batch-cmn
+
+# Punctuation and capitalization benchmark (docs/benchmarks.md): the default punct model on the
+# held-out State of the Union addresses (years ending in 5).
+.PHONY: bench-punct
+bench: bench-punct
+bench-punct: build
+	$(MESON) compile -C $(BUILD) bench-punct

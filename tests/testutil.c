@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "testutil.h"
+#include <stt/fe.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -111,6 +112,31 @@ stt_test_sphinx_path (const char *name)
     g_error ("%s missing: install Debian's pocketsphinx-en-us (tools/dev/debian-packages.txt) "
         "or set STT_SPHINX_MODEL", path);
   return path;
+}
+
+float *
+stt_test_wav_features (const char *feat_params, const char *wav_relative, gsize *n_frames)
+{
+  GError *error = NULL;
+  SttFeParams *params = stt_fe_params_load (feat_params, &error);
+  if (!params)
+    g_error ("%s", error->message);
+  SttFe *fe = stt_fe_new (params);
+  stt_fe_set_remove_silence (fe, FALSE);
+  stt_fe_set_cmn (fe, STT_FE_CMN_BATCH);
+  char *path = stt_test_data_path (wav_relative);
+  gsize n;
+  gint16 *pcm = stt_test_read_wav (path, &n, NULL);
+  stt_fe_process (fe, pcm, n);
+  stt_fe_end_utterance (fe);
+  *n_frames = stt_fe_n_pending (fe);
+  float *feat = g_new (float, *n_frames * stt_fe_get_output_dimension (fe) + 1);
+  stt_fe_read (fe, feat, NULL, *n_frames);
+  stt_fe_free (fe);
+  stt_fe_params_unref (params);
+  g_free (pcm);
+  g_free (path);
+  return feat;
 }
 
 char *

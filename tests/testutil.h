@@ -25,6 +25,13 @@ gint16 *stt_test_read_wav (const char *path, gsize *n_samples, int *rate);
  * Aborts the test with a message saying what to install when it is missing. Free with g_free. */
 char *stt_test_sphinx_feat_params (void);
 
+/* The 1s_c_d_dd features of the recording @wav_relative (under the shared data folder),
+ * computed by core/fe with @feat_params, batch CMN and every frame kept (no VAD), as
+ * pocketsphinx_batch does for a whole file. @n_frames gets the frame count; the dimension is
+ * STT_FE_FEAT_DIM (39). Free with g_free. */
+float *stt_test_wav_features (const char *feat_params, const char *wav_relative,
+    gsize *n_frames);
+
 /* Absolute path of file @name of Debian's pocketsphinx-en-us model folder ($STT_SPHINX_MODEL,
  * e.g. "en-us.lm.bin", "en-us/noisedict"). Aborts the test with a message saying what to
  * install when it is missing. Free with g_free. */

@@ -36,36 +36,39 @@ rotl32 (guint32 v, int k)
   return (v << k) | (v >> (32 - k));
 }
 
-gboolean
-stt_reader_u32_array (SttReader *r, const char *what, gsize n, guint32 *out, GError **error)
+/* @n values of @width (2 or 4) bytes into @out, swapped to host order, checksummed. */
+static gboolean
+read_array (SttReader *r, const char *what, gsize n, int width, void *out, GError **error)
 {
-  if (!stt_reader_need (r, n > G_MAXSIZE / 4 ? G_MAXSIZE : n * 4, what, error))
+  if (!stt_reader_need (r, n > G_MAXSIZE / width ? G_MAXSIZE : n * width, what, error))
     return FALSE;
-  memcpy (out, r->data + r->pos, n * 4);
-  r->pos += n * 4;
+  memcpy (out, r->data + r->pos, n * width);
+  r->pos += n * width;
   for (gsize i = 0; i < n; i++) {
-    guint32 v = r->swap ? GUINT32_SWAP_LE_BE (out[i]) : out[i];
-    out[i] = v;
-    if (r->checksum)
-      r->sum = rotl32 (r->sum, 20) + v;
+    guint32 v;
+    if (width == 4) {
+      guint32 *p = (guint32 *) out + i;
+      v = *p = r->swap ? GUINT32_SWAP_LE_BE (*p) : *p;
+    } else {
+      guint16 *p = (guint16 *) out + i;
+      v = *p = r->swap ? GUINT16_SWAP_LE_BE (*p) : *p;
+    }
+    if (r->checksum)   /* rotation 20 per 4-byte value, 10 per 2-byte value (§3) */
+      r->sum = rotl32 (r->sum, width * 5) + v;
   }
   return TRUE;
 }
 
 gboolean
+stt_reader_u32_array (SttReader *r, const char *what, gsize n, guint32 *out, GError **error)
+{
+  return read_array (r, what, n, 4, out, error);
+}
+
+gboolean
 stt_reader_u16_array (SttReader *r, const char *what, gsize n, guint16 *out, GError **error)
 {
-  if (!stt_reader_need (r, n > G_MAXSIZE / 2 ? G_MAXSIZE : n * 2, what, error))
-    return FALSE;
-  memcpy (out, r->data + r->pos, n * 2);
-  r->pos += n * 2;
-  for (gsize i = 0; i < n; i++) {
-    guint16 v = r->swap ? GUINT16_SWAP_LE_BE (out[i]) : out[i];
-    out[i] = v;
-    if (r->checksum)
-      r->sum = rotl32 (r->sum, 10) + v;
-  }
-  return TRUE;
+  return read_array (r, what, n, 2, out, error);
 }
 
 gboolean

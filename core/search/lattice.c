@@ -212,7 +212,8 @@ stt_lattice_new_from_bp (SttGraph *graph, const SttSearchLm *lm, const SttSearch
   l->lm = lm;
   l->map = map;
   l->cfg = *config;
-  stt_lm_cache_init (&l->cache, lm, config->lm_weight, config->wip);
+  stt_lm_cache_init (&l->cache, lm, config->lattice_lm_weight > 0 ? config->lattice_lm_weight
+      : config->lm_weight, config->wip);
   l->nodes = g_array_new (FALSE, FALSE, sizeof (Node));
   l->n_frames = n_frames;
   l->first_frame = first_frame;

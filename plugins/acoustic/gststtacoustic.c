@@ -30,6 +30,7 @@
 #include <stt/gststttypes.h>
 #include <stt/model.h>
 
+#include <math.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (stt_acoustic_debug);
@@ -118,6 +119,16 @@ flush_pending (GstSttAcoustic *self)
   return gst_pad_push (self->srcpad, out);
 }
 
+/* Index of the first NaN or infinity in @v, or G_MAXSIZE: they would poison every score. */
+static gsize
+first_non_finite (const float *v, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      return i;
+  return G_MAXSIZE;
+}
+
 static GstFlowReturn
 gst_stt_acoustic_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 {
@@ -152,6 +163,16 @@ gst_stt_acoustic_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
     self->pending_discont |= gap;
     GstMapInfo map;
     gst_buffer_map (buf, &map, GST_MAP_READ);
+    gsize bad = first_non_finite ((const float *) map.data, n * self->dim);
+    if (bad != G_MAXSIZE) {
+      gst_buffer_unmap (buf, &map);
+      gst_buffer_unref (buf);
+      GST_ELEMENT_ERROR (self, STREAM, DECODE, ("Feature frames hold invalid numbers"),
+          ("frame %" G_GUINT64_FORMAT " value %" G_GSIZE_FORMAT " is not finite (NaN or "
+              "infinity); the front end upstream is broken", offset + bad / self->dim,
+              bad % self->dim));
+      return GST_FLOW_ERROR;
+    }
     g_array_append_vals (self->pending, map.data, n * self->dim);
     gst_buffer_unmap (buf, &map);
     self->next_offset = offset + n;
@@ -196,6 +217,8 @@ gst_stt_acoustic_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_CAPS: {
       GstCaps *caps;
       gst_event_parse_caps (event, &caps);
+      if (self->scorer && self->rate_n)   /* frames of the old format go out first */
+        flush_pending (self);
       gboolean ok = self->tables && set_caps (self, caps);
       gst_event_unref (event);
       return ok;

@@ -322,8 +322,10 @@ read_config (GstSttDecoder *self, Timing *t)
   c.wbeam = self->word_beam;
   c.max_active = self->max_active;
   c.lm_weight = self->lm_weight;
+  c.lattice_lm_weight = self->lm_weight * (8.0 / 6.5);
   c.wip = self->wip;
-  c.posterior_scale = self->lm_weight > 0 ? 1.0 / self->lm_weight : 1.0;
+  /* 0.09 at the default LM weight (calibration, docs/decoder.md) */
+  c.posterior_scale = self->lm_weight > 0 ? 0.585 / self->lm_weight : 0.09;
   guint partial = self->partial_interval, initial = self->initial_silence_timeout;
   guint end = self->end_silence_timeout, max = self->max_phrase_duration;
   GST_OBJECT_UNLOCK (self);
@@ -660,13 +662,14 @@ gst_stt_decoder_class_init (GstSttDecoderClass *klass)
           DEFAULT_BEAM, f));
   g_object_class_install_property (oc, PROP_WORD_BEAM, g_param_spec_double ("word-beam",
           "Word beam", "Word-exit (lattice) beam: word ends scoring within this many "
-          "natural-log units of the frame's best enter the lattice (64.8 = 7e-29)", 1.0,
+          "natural-log units of the frame's best word end enter the lattice (64.8 = 7e-29)", 1.0,
           1000.0, DEFAULT_WORD_BEAM, f));
   g_object_class_install_property (oc, PROP_MAX_ACTIVE, g_param_spec_uint ("max-active",
           "Max active", "Histogram pruning: at most about this many active HMMs per frame",
           100, G_MAXINT, DEFAULT_MAX_ACTIVE, f));
   g_object_class_install_property (oc, PROP_LM_WEIGHT, g_param_spec_double ("lm-weight",
-          "LM weight", "Scale of the language model's log-probabilities", 0.0, 100.0,
+          "LM weight", "Scale of the language model's log-probabilities in the search; the lattice best "
+          "path and N-best use 8/6.5 of it", 0.0, 100.0,
           DEFAULT_LM_WEIGHT, f));
   g_object_class_install_property (oc, PROP_WIP, g_param_spec_double ("word-insertion-penalty",
           "Word insertion penalty", "Natural-log score added per word (pocketsphinx's 0.65 is -0.431); "

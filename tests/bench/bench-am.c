@@ -13,6 +13,7 @@
 #include <stt/am.h>
 #include <stt/fe.h>
 #include <stt/model.h>
+#include "testutil.h"
 
 #include <sched.h>
 #include <stdio.h>
@@ -27,26 +28,6 @@ now (void)
   struct timespec ts;
   clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
   return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* 16-bit mono PCM samples of a RIFF WAV (the data chunk), or NULL. */
-static gint16 *
-read_wav (const char *path, gsize *n)
-{
-  g_autofree guint8 *d = NULL;
-  gsize len;
-  if (!g_file_get_contents (path, (char **) &d, &len, NULL) || len < 12
-      || memcmp (d, "RIFF", 4) || memcmp (d + 8, "WAVE", 4))
-    return NULL;
-  for (gsize at = 12; at + 8 <= len;) {
-    guint32 size = GUINT32_FROM_LE (*(guint32 *) (d + at + 4));
-    if (memcmp (d + at, "data", 4) == 0) {
-      *n = MIN (size, len - at - 8) / 2;
-      return g_memdup2 (d + at + 8, *n * 2);
-    }
-    at += 8 + size + (size & 1);
-  }
-  return NULL;
 }
 
 static int
@@ -187,11 +168,7 @@ main (int argc, char **argv)
   double audio = 0, t_fe = 0;
   for (guint i = 0; i < wavs->len; i++) {
     gsize n;
-    g_autofree gint16 *pcm = read_wav (wavs->pdata[i], &n);
-    if (!pcm) {
-      g_printerr ("bench-am: cannot read %s\n", (char *) wavs->pdata[i]);
-      return 1;
-    }
+    g_autofree gint16 *pcm = stt_test_read_wav (wavs->pdata[i], &n, NULL);
     audio += n / 16000.0;
     double t0 = now ();
     SttFe *fe = stt_fe_new (params);

@@ -16,7 +16,8 @@
 # Usage: tests/bench/bench-wer.py [--build build] [--sets a,b] [--limit N] [--skip-peer]
 #                                 [--batch-cmn] [--props 'sttdecoder properties']
 # --batch-cmn adds a third column: ours with sttfeatures cmn=batch (per-file CMN, which
-# pocketsphinx's element cannot do; pocketsphinx_batch does).
+# pocketsphinx's element cannot do; pocketsphinx_batch does). STT_BENCH_FE="prop=value" adds
+# sttfeatures properties to the "ours" column (experiments).
 import argparse
 import json
 import os

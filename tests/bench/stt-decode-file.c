@@ -58,7 +58,7 @@ int
 main (int argc, char **argv)
 {
   char *model_id = NULL;
-  double beam = 0, lw = 0, wip = 1, wbeam = 0;
+  double beam = 0, lw = 0, wip = 1, wbeam = 0, pscale = 0;
   gboolean live = FALSE;
   int nbest = 1, max_active = 0;
   GOptionEntry entries[] = {
@@ -68,6 +68,7 @@ main (int argc, char **argv)
     { "lw", 0, 0, G_OPTION_ARG_DOUBLE, &lw, "LM weight", "W" },
     { "wip", 0, 0, G_OPTION_ARG_DOUBLE, &wip, "word insertion penalty (nats)", "P" },
     { "max-active", 0, 0, G_OPTION_ARG_INT, &max_active, "max active HMMs", "N" },
+    { "posterior-scale", 0, 0, G_OPTION_ARG_DOUBLE, &pscale, "posterior scale", "S" },
     { "nbest", 0, 0, G_OPTION_ARG_INT, &nbest, "print N-best", "N" },
     { "live", 0, 0, G_OPTION_ARG_NONE, &live, "live CMN (as streaming)", NULL },
     { NULL }
@@ -96,6 +97,8 @@ main (int argc, char **argv)
     cfg.wbeam = wbeam;
   if (lw > 0)
     cfg.lm_weight = lw;
+  if (pscale > 0)
+    cfg.posterior_scale = pscale;
   if (max_active > 0)
     cfg.max_active = max_active;
   if (wip <= 0)
@@ -197,7 +200,8 @@ main (int argc, char **argv)
         SttLatticePath *path = g_ptr_array_index (paths, p);
         for (guint w = 0; w < path->words->len; w++) {
           SttLatticeWord *lw_ = &g_array_index (path->words, SttLatticeWord, w);
-          printf (nbest > 1 ? " %s:%.2f" : " %s", lw_->word, lw_->posterior);
+          printf (nbest > 1 || g_getenv ("STT_PRINT_CONF") ? " %s:%.3f" : " %s", lw_->word,
+              lw_->posterior);
         }
       }
       printf ("\n");

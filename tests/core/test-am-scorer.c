@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stt/am.h>
-#include <stt/fe.h>
 #include "testutil.h"
 
 #include <math.h>
@@ -17,34 +16,6 @@ typedef struct {
   int dim, n_sen;
 } Fixture;
 
-/* 1s_c_d_dd features of a real recording (batch CMN, every frame kept), with the model's own
- * feat.params, by the project's front end. */
-static float *
-features_of (SttModel *model, const char *wav, gsize *n_frames)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *params_path = stt_model_get_path (model, "feat.params", &error);
-  g_assert_no_error (error);
-  SttFeParams *params = stt_fe_params_load (params_path, &error);
-  g_assert_no_error (error);
-  SttFe *fe = stt_fe_new (params);
-  stt_fe_set_remove_silence (fe, FALSE);
-  stt_fe_set_cmn (fe, STT_FE_CMN_BATCH);
-  g_autofree char *path = stt_test_data_path (wav);
-  gsize n;
-  g_autofree gint16 *pcm = stt_test_read_wav (path, &n, NULL);
-  stt_fe_process (fe, pcm, n);
-  stt_fe_end_utterance (fe);
-  gsize frames = stt_fe_n_pending (fe);
-  int dim = stt_fe_get_output_dimension (fe);
-  float *feat = g_new (float, frames * dim);
-  g_assert_cmpuint (stt_fe_read (fe, feat, NULL, frames), ==, frames);
-  stt_fe_free (fe);
-  stt_fe_params_unref (params);
-  *n_frames = frames;
-  return feat;
-}
-
 static void
 fixture_set_up (Fixture *fx, gconstpointer data)
 {
@@ -55,7 +26,10 @@ fixture_set_up (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   fx->dim = stt_acoustic_tables_dim (fx->tables);
   fx->n_sen = stt_acoustic_tables_n_senones (fx->tables);
-  fx->feat = features_of (fx->model, "dev/arctic_cathy/cathy_arctic_a0002.wav", &fx->n_frames);
+  g_autofree char *params = stt_model_get_path (fx->model, "feat.params", &error);
+  g_assert_no_error (error);
+  fx->feat = stt_test_wav_features (params, "dev/arctic_cathy/cathy_arctic_a0002.wav",
+      &fx->n_frames);
   g_assert_cmpint (fx->dim, ==, 39);
   g_assert_cmpuint (fx->n_frames, >, 100);
 }

@@ -6,7 +6,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stt/am.h>
-#include <stt/fe.h>
 #include "testutil.h"
 
 #include <glib/gstdio.h>
@@ -107,20 +106,8 @@ test_vs_pocketsphinx (void)
   g_autofree gint16 *cost = read_senlog (senlog, n_sen, &n_ps);
 
   /* ours: the same front end settings, top-4 */
-  SttFeParams *fp = stt_fe_params_load (params, &error);
-  g_assert_no_error (error);
-  SttFe *fe = stt_fe_new (fp);
-  stt_fe_set_remove_silence (fe, FALSE);
-  stt_fe_set_cmn (fe, STT_FE_CMN_BATCH);
-  gsize n;
-  g_autofree gint16 *pcm = stt_test_read_wav (wav, &n, NULL);
-  stt_fe_process (fe, pcm, n);
-  stt_fe_end_utterance (fe);
-  gsize frames = stt_fe_n_pending (fe);
-  g_autofree float *feat = g_new (float, frames * 39);
-  stt_fe_read (fe, feat, NULL, frames);
-  stt_fe_free (fe);
-  stt_fe_params_unref (fp);
+  gsize frames;
+  g_autofree float *feat = stt_test_wav_features (params, WAV, &frames);
   g_assert_cmpuint (frames, ==, n_ps);
   g_autoptr (SttAcousticScorer) sc = stt_acoustic_scorer_new (tables, 4, TRUE, 10);
   g_autofree float *ours = g_new (float, frames * n_sen);

@@ -5,7 +5,6 @@
 #include <gst/check/gstcheck.h>
 #include <gst/check/gstharness.h>
 #include <stt/am.h>
-#include <stt/fe.h>
 #include <stt/gststttypes.h>
 #include "testutil.h"
 
@@ -15,30 +14,16 @@
 #define WAV "dev/arctic_cathy/cathy_arctic_a0002.wav"
 #define DIM 39
 
-/* Real 1s_c_d_dd features of WAV by the project's front end (batch CMN, every frame). */
+/* Real 1s_c_d_dd features of WAV, with the default model's feat.params. */
 static float *
 real_features (gsize *n_frames)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (SttModel) model = stt_model_cache_lookup (STT_DEFAULT_MODEL_ID, &error);
   g_assert_no_error (error);
-  g_autofree char *params_path = stt_model_get_path (model, "feat.params", &error);
-  SttFeParams *params = stt_fe_params_load (params_path, &error);
+  g_autofree char *params = stt_model_get_path (model, "feat.params", &error);
   g_assert_no_error (error);
-  SttFe *fe = stt_fe_new (params);
-  stt_fe_set_remove_silence (fe, FALSE);
-  stt_fe_set_cmn (fe, STT_FE_CMN_BATCH);
-  g_autofree char *path = stt_test_data_path (WAV);
-  gsize n;
-  g_autofree gint16 *pcm = stt_test_read_wav (path, &n, NULL);
-  stt_fe_process (fe, pcm, n);
-  stt_fe_end_utterance (fe);
-  *n_frames = stt_fe_n_pending (fe);
-  float *feat = g_new (float, *n_frames * DIM);
-  stt_fe_read (fe, feat, NULL, *n_frames);
-  stt_fe_free (fe);
-  stt_fe_params_unref (params);
-  return feat;
+  return stt_test_wav_features (params, WAV, n_frames);
 }
 
 static GstHarness *
@@ -128,6 +113,40 @@ GST_START_TEST (test_scores_and_offsets)
 }
 GST_END_TEST;
 
+/* The properties reach the scorer: plain C, exact mixtures, batches of 3 give the library's
+ * scores for the same settings. */
+GST_START_TEST (test_properties)
+{
+  gsize n;
+  g_autofree float *feat = real_features (&n);
+  n = 20;
+  GstHarness *h = harness_new ("sttacoustic use-blas=false top-n=128 batch-frames=3");
+  gst_harness_push (h, frames_buffer (feat, 0, n, TRUE));
+  gst_harness_push_event (h, gst_event_new_eos ());
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SttModel) model = stt_model_cache_lookup (STT_DEFAULT_MODEL_ID, &error);
+  g_autoptr (SttAcousticTables) tables = stt_acoustic_tables_from_model (model, &error);
+  g_assert_no_error (error);
+  int n_sen = stt_acoustic_tables_n_senones (tables);
+  g_autoptr (SttAcousticScorer) sc = stt_acoustic_scorer_new (tables, 128, FALSE, 3);
+  g_autofree float *want = g_new (float, n * n_sen);
+  stt_acoustic_scorer_score (sc, feat, n, want);
+  GstBuffer *out = gst_harness_pull (h);
+  fail_unless_equals_uint64 (GST_BUFFER_OFFSET_END (out), n);
+  GstMapInfo map;
+  gst_buffer_map (out, &map, GST_MAP_READ);
+  fail_unless (memcmp (map.data, want, n * n_sen * sizeof (float)) == 0);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  int top_n;
+  GstElement *e = gst_harness_find_element (h, "sttacoustic");
+  g_object_get (e, "top-n", &top_n, NULL);
+  fail_unless_equals_int (top_n, 128);
+  gst_object_unref (e);
+  gst_harness_teardown (h);
+}
+GST_END_TEST;
+
 /* batch-frames=10: nothing comes out for 9 single frames, all 10 with the 10th; the element
  * adds batch-frames / rate to the upstream latency. */
 GST_START_TEST (test_batching_latency)
@@ -181,7 +200,7 @@ GST_START_TEST (test_discont_and_eos_flush)
 }
 GST_END_TEST;
 
-/* Features of the wrong dimension and partial frames are errors, not crashes. */
+/* Features of the wrong dimension, partial frames and NaNs are errors, not crashes. */
 GST_START_TEST (test_bad_input)
 {
   GstHarness *h = gst_harness_new ("sttacoustic");
@@ -193,6 +212,13 @@ GST_START_TEST (test_bad_input)
 
   h = harness_new ("sttacoustic");
   fail_unless_equals_int (gst_harness_push (h, gst_buffer_new_allocate (NULL, 10, NULL)),
+      GST_FLOW_ERROR);
+  gst_harness_teardown (h);
+
+  float frames[2 * DIM] = { 0 };
+  frames[DIM + 5] = NAN;
+  h = harness_new ("sttacoustic");
+  fail_unless_equals_int (gst_harness_push (h, frames_buffer (frames, 0, 2, TRUE)),
       GST_FLOW_ERROR);
   gst_harness_teardown (h);
 }
@@ -285,6 +311,7 @@ sttacoustic_suite (void)
   TCase *tc = tcase_create ("general");
   tcase_set_timeout (tc, 120);
   tcase_add_test (tc, test_scores_and_offsets);
+  tcase_add_test (tc, test_properties);
   tcase_add_test (tc, test_batching_latency);
   tcase_add_test (tc, test_discont_and_eos_flush);
   tcase_add_test (tc, test_bad_input);

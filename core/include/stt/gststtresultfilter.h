@@ -14,6 +14,9 @@
  *
  * transform_result runs on the streaming thread; read your properties under the object lock.
  *
+ * An element that splits one result into several implements split_result instead (below).
+ * Subclasses that override GstBaseTransform's stop or sink_event must chain up.
+ *
  * Minimal subclass (see plugins/profanity/ for a complete one):
  *
  *   static gboolean
@@ -46,7 +49,16 @@ struct _GstSttResultFilterClass {
    * element only handles finals. Return FALSE and set @error to pass the input through. */
   gboolean (*transform_result) (GstSttResultFilter *filter, SttResult *result, GError **error);
 
-  gpointer _stt_reserved[4];
+  /* Optional, for elements that turn one result into several (resegmentation): return the
+   * results that replace @result, in stream order, as a new GPtrArray that owns them (free
+   * function stt_result_unref; empty drops the input). When set, it is called instead of
+   * transform_result. Return NULL and set @error to pass the input through unchanged, as
+   * with transform_result. Each output buffer's PTS and duration come from its own result's
+   * offset and duration; flags and metas are copied from the input buffer (DISCONT only onto
+   * the first). Every output is posted as an "stt-result" message like any other. */
+  GPtrArray *(*split_result) (GstSttResultFilter *filter, SttResult *result, GError **error);
+
+  gpointer _stt_reserved[3];
 };
 
 G_END_DECLS

@@ -134,11 +134,12 @@ typedef struct {
   float wbeam;                  /* word-exit beam: which exits enter the lattice (64.8) */
   guint max_active;             /* histogram pruning: at most this many active HMMs (30000) */
   float lm_weight;              /* LM scale (6.5) */
+  float lattice_lm_weight;      /* LM scale of the lattice best path / N-best (8; 0: lm_weight) */
   float wip;                    /* word insertion penalty, nats (default -3) */
   float silence_penalty;        /* <sil> entry, nats (ln 0.005 = -5.30) */
   float filler_penalty;         /* other fillers, nats (ln 1e-8 = -18.42) */
   float lattice_beam;           /* lattice pruning beam in nats (for N-best/posteriors) */
-  float posterior_scale;        /* score scale for posteriors (1/lm_weight-like, default 1/6.5) */
+  float posterior_scale;        /* score scale for posteriors (default 0.09, calibrated) */
 } SttSearchConfig;
 
 void stt_search_config_init (SttSearchConfig *config);

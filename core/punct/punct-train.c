@@ -1,0 +1,417 @@
+/* gst-stt — training a punct model: an averaged perceptron and a casing lexicon.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The perceptron sees its own decisions as history (the sentence so far), visits the documents in
+ * the order they were added, and averages its weights over every step (Collins 2002, with the
+ * usual lazy-averaging trick), so training is deterministic and needs no learning rate.
+ */
+#include "punct-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#define DEFAULT_BITS 20
+#define DEFAULT_EPOCHS 5
+/* Words scored after training to measure the typical score margin (scales the pause priors). */
+#define MARGIN_SAMPLE 200000
+
+struct _SttPunctTrainer {
+  guint bits;
+  guint epochs;
+  GArray *hashes;               /* guint64 per word, every document in order */
+  GArray *labels;               /* guint8 per word */
+  GArray *doc_ends;             /* guint: index one past each document's last word */
+  GHashTable *forms;            /* lower-case word -> GHashTable (written form -> count) */
+  GHashTable *vocab;            /* lower-case word -> id + 1 (ids in order of first sight) */
+  GPtrArray *vocab_words;       /* id -> word (owned by vocab's keys) */
+  GArray *vocab_counts;         /* id -> occurrences (guint) */
+  GArray *ids;                  /* guint32 per word */
+  GArray *classes;              /* guint32 per word (punct_class_of), made by finish */
+};
+
+SttPunctTrainer *
+stt_punct_trainer_new (const SttPunctTrainOptions *options)
+{
+  SttPunctTrainer *t = g_new0 (SttPunctTrainer, 1);
+  t->bits = options && options->hash_bits ? options->hash_bits : DEFAULT_BITS;
+  t->bits = CLAMP (t->bits, PUNCT_MIN_BITS, PUNCT_MAX_BITS);
+  t->epochs = options && options->epochs ? options->epochs : DEFAULT_EPOCHS;
+  t->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  t->labels = g_array_new (FALSE, FALSE, sizeof (guint8));
+  t->doc_ends = g_array_new (FALSE, FALSE, sizeof (guint));
+  t->forms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_hash_table_unref);
+  t->vocab = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  t->vocab_words = g_ptr_array_new ();
+  t->vocab_counts = g_array_new (FALSE, FALSE, sizeof (guint));
+  t->ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  t->classes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return t;
+}
+
+void
+stt_punct_trainer_free (SttPunctTrainer *t)
+{
+  if (!t)
+    return;
+  g_array_unref (t->hashes);
+  g_array_unref (t->labels);
+  g_array_unref (t->doc_ends);
+  g_hash_table_unref (t->forms);
+  g_ptr_array_unref (t->vocab_words);
+  g_hash_table_unref (t->vocab);
+  g_array_unref (t->vocab_counts);
+  g_array_unref (t->ids);
+  g_array_unref (t->classes);
+  g_free (t);
+}
+
+guint64
+stt_punct_trainer_get_n_words (const SttPunctTrainer *t)
+{
+  return t->hashes->len;
+}
+
+static gboolean
+is_acronym (const char *form)
+{
+  guint upper = 0;
+  for (const char *p = form; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (g_unichar_islower (c))
+      return FALSE;
+    upper += g_unichar_isupper (c);
+  }
+  return upper >= 2;
+}
+
+/* Count written forms; a sentence start says nothing about a word's case unless the word is
+ * all capitals (an acronym). */
+static void
+count_form (SttPunctTrainer *t, const SttPunctToken *tok, gboolean sentence_start)
+{
+  if (sentence_start && !is_acronym (tok->cased))
+    return;
+  GHashTable *forms = g_hash_table_lookup (t->forms, tok->word);
+  if (!forms) {
+    forms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_insert (t->forms, g_strdup (tok->word), forms);
+  }
+  gpointer n = g_hash_table_lookup (forms, tok->cased);
+  g_hash_table_replace (forms, g_strdup (tok->cased), GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+}
+
+static guint32
+vocab_id (SttPunctTrainer *t, const char *word)
+{
+  gpointer v = g_hash_table_lookup (t->vocab, word);
+  guint32 id;
+  if (v) {
+    id = GPOINTER_TO_UINT (v) - 1;
+  } else {
+    char *key = g_strdup (word);
+    guint zero = 0;
+    id = t->vocab_words->len;
+    g_hash_table_insert (t->vocab, key, GUINT_TO_POINTER (id + 1));
+    g_ptr_array_add (t->vocab_words, key);
+    g_array_append_val (t->vocab_counts, zero);
+  }
+  g_array_index (t->vocab_counts, guint, id)++;
+  return id;
+}
+
+void
+stt_punct_trainer_add_document (SttPunctTrainer *t, const char *text)
+{
+  GArray *tokens = stt_punct_tokenize (text);
+  gboolean start = TRUE;
+  for (guint i = 0; i < tokens->len; i++) {
+    const SttPunctToken *tok = &g_array_index (tokens, SttPunctToken, i);
+    guint64 h = punct_hash_word (tok->word);
+    guint8 label = tok->label;
+    g_array_append_val (t->hashes, h);
+    g_array_append_val (t->labels, label);
+    guint32 id = vocab_id (t, tok->word);
+    g_array_append_val (t->ids, id);
+    count_form (t, tok, start);
+    start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
+  }
+  if (tokens->len) {
+    guint end = t->hashes->len;
+    g_array_append_val (t->doc_ends, end);
+  }
+  g_array_unref (tokens);
+}
+
+/* Question mistakes cost this much more than period ones: questions are rare. */
+#define QUESTION_WEIGHT 3.0f
+
+typedef struct {
+  float *w;                     /* current weights */
+  double *u;                    /* sum of step * update, for the average */
+  guint64 step;
+} Perceptron;
+
+static void
+update (Perceptron *p, const guint32 *rows, guint n, SttPunctLabel gold, SttPunctLabel pred,
+    float by)
+{
+  for (guint f = 0; f < n; f++) {
+    gsize r = (gsize) rows[f] * STT_PUNCT_N_LABELS;
+    p->w[r + gold] += by;
+    p->w[r + pred] -= by;
+    p->u[r + gold] += (double) by * p->step;
+    p->u[r + pred] -= (double) by * p->step;
+  }
+}
+
+static void
+average (Perceptron *p, gsize n_weights)
+{
+  for (gsize i = 0; i < n_weights; i++)
+    p->w[i] = (float) (p->w[i] - p->u[i] / (double) p->step);
+}
+
+/* The question model: one step per sentence of the text (gold boundaries). */
+static void
+train_questions (SttPunctTrainer *t, Perceptron *p)
+{
+  guint32 rows[PUNCT_MAX_FEATURES];
+  const guint8 *labels = (const guint8 *) t->labels->data;
+  guint start = 0;
+  for (guint d = 0; d < t->doc_ends->len; d++) {
+    guint end = g_array_index (t->doc_ends, guint, d);
+    PunctSeq seq = { (const guint64 *) t->hashes->data + start,
+      (const guint32 *) t->classes->data + start, end - start };
+    guint first = 0;
+    for (guint i = 0; i < seq.n; i++) {
+      SttPunctLabel gold = labels[start + i];
+      if (i + 1 == seq.n && gold != STT_PUNCT_QUESTION)
+        gold = STT_PUNCT_PERIOD;
+      if (gold != STT_PUNCT_PERIOD && gold != STT_PUNCT_QUESTION)
+        continue;
+      guint n = punct_sentence_features (&seq, first, i, t->bits, rows);
+      float q = punct_question_score (p->w, rows, n);
+      if (gold == STT_PUNCT_QUESTION && q <= 0)
+        update (p, rows, n, STT_PUNCT_QUESTION, STT_PUNCT_PERIOD, QUESTION_WEIGHT);
+      else if (gold == STT_PUNCT_PERIOD && q > 0)
+        update (p, rows, n, STT_PUNCT_PERIOD, STT_PUNCT_QUESTION, 1.0f);
+      p->step++;
+      first = i + 1;
+    }
+    start = end;
+  }
+}
+
+/* Run @fn over every word; the history (the sentence so far) follows what @fn predicted, as
+ * it will when the model runs, not the gold marks. */
+typedef SttPunctLabel (*VisitFunc) (gpointer data, const guint32 *rows, guint n,
+    SttPunctLabel gold);
+
+static void
+visit (SttPunctTrainer *t, guint64 limit, VisitFunc fn, gpointer data)
+{
+  guint32 rows[PUNCT_MAX_FEATURES];
+  guint start = 0;
+  const guint8 *labels = (const guint8 *) t->labels->data;
+  guint64 seen = 0;
+  for (guint d = 0; d < t->doc_ends->len && seen < limit; d++) {
+    guint end = g_array_index (t->doc_ends, guint, d);
+    PunctSeq seq = { (const guint64 *) t->hashes->data + start,
+      (const guint32 *) t->classes->data + start, end - start };
+    PunctHistory hist = { 0, 0, STT_PUNCT_NONE };
+    for (guint i = 0; i < seq.n && seen < limit; i++, seen++) {
+      guint n = punct_features (&seq, i, &hist, t->bits, rows);
+      SttPunctLabel pred = fn (data, rows, n, labels[start + i]);
+      punct_history_advance (&hist, i, pred);
+    }
+    start = end;
+  }
+}
+
+static SttPunctLabel
+train_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
+{
+  Perceptron *p = data;
+  float score[STT_PUNCT_N_LABELS];
+  punct_score (p->w, rows, n, score);
+  SttPunctLabel pred = punct_argmax (score);
+  if (pred != gold)
+    update (p, rows, n, gold, pred, 1.0f);
+  p->step++;
+  return pred;
+}
+
+typedef struct {
+  const float *w;
+  double sum;
+  guint64 n;
+} Margin;
+
+static SttPunctLabel
+margin_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
+{
+  Margin *m = data;
+  float score[STT_PUNCT_N_LABELS];
+  punct_score (m->w, rows, n, score);
+  float lo = score[0], hi = score[0];
+  for (guint l = 1; l < STT_PUNCT_N_LABELS; l++) {
+    lo = MIN (lo, score[l]);
+    hi = MAX (hi, score[l]);
+  }
+  m->sum += hi - lo;
+  m->n++;
+  return punct_argmax (score);
+}
+
+static gint
+compare_ids (gconstpointer a, gconstpointer b, gpointer words)
+{
+  const char *const *w = (const char *const *) ((GPtrArray *) words)->pdata;
+  return strcmp (w[GPOINTER_TO_UINT (*(gpointer *) a)], w[GPOINTER_TO_UINT (*(gpointer *) b)]);
+}
+
+/* The most frequent written form of each word that is not its lower-case self. Ties go to
+ * the smaller string so the result does not depend on hash table order. */
+static GPtrArray *
+casing_pairs (SttPunctTrainer *t)
+{
+  GPtrArray *pairs = g_ptr_array_new ();   /* key, form, key, form, ... */
+  GList *keys = g_list_sort (g_hash_table_get_keys (t->forms), (GCompareFunc) strcmp);
+  for (GList *k = keys; k; k = k->next) {
+    GHashTable *forms = g_hash_table_lookup (t->forms, k->data);
+    GHashTableIter it;
+    gpointer form, count;
+    const char *best = NULL;
+    guint best_n = 0;
+    g_hash_table_iter_init (&it, forms);
+    while (g_hash_table_iter_next (&it, &form, &count)) {
+      guint n = GPOINTER_TO_UINT (count);
+      if (n > best_n || (n == best_n && strcmp (form, best) < 0)) {
+        best = form;
+        best_n = n;
+      }
+    }
+    if (best && strcmp (best, k->data) != 0) {
+      g_ptr_array_add (pairs, k->data);
+      g_ptr_array_add (pairs, (gpointer) best);
+    }
+  }
+  g_list_free (keys);
+  return pairs;
+}
+
+static guint32
+pool_add (GString *pool, const char *s)
+{
+  guint32 off = pool->len;
+  g_string_append_len (pool, s, strlen (s) + 1);
+  return off;
+}
+
+/* The class entries: every word that has a class, sorted. */
+static PunctCaseEntry *
+class_entries (SttPunctTrainer *t, const guint *cls, GString *pool, guint *n_out)
+{
+  GPtrArray *words = g_ptr_array_new ();
+  for (guint id = 0; id < t->vocab_words->len; id++)
+    if (cls[id] != PUNCT_NO_CLASS)
+      g_ptr_array_add (words, GUINT_TO_POINTER (id));
+  g_ptr_array_sort_with_data (words, compare_ids, t->vocab_words);
+  PunctCaseEntry *e = g_new0 (PunctCaseEntry, MAX (words->len, 1));
+  for (guint i = 0; i < words->len; i++) {
+    guint id = GPOINTER_TO_UINT (words->pdata[i]);
+    e[i].key = pool_add (pool, t->vocab_words->pdata[id]);
+    e[i].form = cls[id];
+  }
+  *n_out = words->len;
+  g_ptr_array_unref (words);
+  return e;
+}
+
+static GBytes *
+serialise (SttPunctTrainer *t, const float *weights, float margin, const guint *cls)
+{
+  GPtrArray *pairs = casing_pairs (t);
+  guint n_cases = pairs->len / 2, n_classes;
+  GString *pool = g_string_new (NULL);
+  PunctCaseEntry *cases = g_new0 (PunctCaseEntry, MAX (n_cases, 1));
+  for (guint i = 0; i < n_cases; i++) {
+    cases[i].key = pool_add (pool, pairs->pdata[2 * i]);
+    cases[i].form = pool_add (pool, pairs->pdata[2 * i + 1]);
+  }
+  g_ptr_array_unref (pairs);
+  PunctCaseEntry *classes = class_entries (t, cls, pool, &n_classes);
+
+  PunctHeader h;
+  memset (&h, 0, sizeof h);
+  memcpy (h.magic, PUNCT_MAGIC, 8);
+  h.version = PUNCT_VERSION;
+  h.hash_bits = t->bits;
+  h.n_labels = STT_PUNCT_N_LABELS;
+  h.n_case_entries = n_cases;
+  h.strings_size = pool->len;
+  h.n_class_entries = n_classes;
+  punct_default_pause_bonus (margin, h.pause_bonus);
+
+  gsize n_weights = ((gsize) 1 << t->bits) * STT_PUNCT_N_LABELS;
+  float top = 0;
+  for (gsize i = 0; i < n_weights; i++)
+    top = MAX (top, fabsf (weights[i]));
+  h.weight_scale = top > 0 ? top / PUNCT_WEIGHT_MAX : 1.0f;
+  PunctWeight *q = g_new (PunctWeight, n_weights);
+  for (gsize i = 0; i < n_weights; i++)
+    q[i] = (PunctWeight) CLAMP (lrintf (weights[i] / h.weight_scale), -PUNCT_WEIGHT_MAX,
+        PUNCT_WEIGHT_MAX);
+  GByteArray *out = g_byte_array_new ();
+  static const guint8 zeros[8] = { 0 };
+  g_byte_array_append (out, (const guint8 *) &h, sizeof h);
+  g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
+  g_byte_array_append (out, (const guint8 *) q, n_weights * sizeof (PunctWeight));
+  g_free (q);
+  g_byte_array_append (out, (const guint8 *) cases, n_cases * sizeof (PunctCaseEntry));
+  g_byte_array_append (out, (const guint8 *) classes, n_classes * sizeof (PunctCaseEntry));
+  g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
+  g_byte_array_append (out, (const guint8 *) pool->str, pool->len);
+  g_free (cases);
+  g_free (classes);
+  g_string_free (pool, TRUE);
+  return g_byte_array_free_to_bytes (out);
+}
+
+GBytes *
+stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
+{
+  if (t->hashes->len == 0) {
+    g_set_error (error, STT_PUNCT_ERROR, STT_PUNCT_ERROR_TRAIN,
+        "the training text has no words; give punctuated text (one document per file)");
+    return NULL;
+  }
+  guint *cls = punct_classes_train ((const char *const *) t->vocab_words->pdata,
+      (const guint *) t->vocab_counts->data, t->vocab_words->len,
+      (const guint32 *) t->ids->data, t->ids->len, PUNCT_MAX_CLASS_WORDS);
+  g_array_set_size (t->classes, t->ids->len);
+  for (guint i = 0; i < t->ids->len; i++) {
+    guint32 id = g_array_index (t->ids, guint32, i);
+    g_array_index (t->classes, guint32, i) = punct_class_of (cls[id], t->vocab_words->pdata[id]);
+  }
+  gsize n_weights = ((gsize) 1 << t->bits) * STT_PUNCT_N_LABELS;
+  Perceptron p = { g_new0 (float, n_weights), g_new0 (double, n_weights), 1 };
+  for (guint e = 0; e < t->epochs; e++)
+    visit (t, G_MAXUINT64, train_step, &p);
+  average (&p, n_weights);
+  /* the question model has rows of its own: averaged over its own steps */
+  memset (p.u, 0, n_weights * sizeof (double));
+  p.step = 1;
+  for (guint e = 0; e < t->epochs; e++)
+    train_questions (t, &p);
+  average (&p, n_weights);
+  g_free (p.u);
+
+  Margin m = { p.w, 0.0, 0 };
+  visit (t, MARGIN_SAMPLE, margin_step, &m);
+  GBytes *bytes = serialise (t, p.w, m.n ? (float) (m.sum / m.n) : 1.0f, cls);
+  g_free (cls);
+  g_free (p.w);
+  return bytes;
+}

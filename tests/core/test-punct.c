@@ -1,0 +1,258 @@
+/* gst-stt — punct models: tokenizer, training, prediction, casing, corrupt files.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include "punct-testutil.h"
+
+static const char *const small_text[] = {
+  "1790_george_washington_n.txt", "2014_barack_obama_d.txt", NULL
+};
+
+static void
+test_tokenize (void)
+{
+  GArray *t = stt_punct_tokenize ("Mr. Speaker, the U.S. economy -- it grows [Applause] "
+      "\"Why not?\" I asked; (NATO) agreed!");
+  static const struct { const char *word, *cased; SttPunctLabel label; } want[] = {
+    {"mr", "Mr", STT_PUNCT_PERIOD}, {"speaker", "Speaker", STT_PUNCT_COMMA},
+    {"the", "the", STT_PUNCT_NONE}, {"u.s.", "U.S.", STT_PUNCT_NONE},
+    {"economy", "economy", STT_PUNCT_COMMA}, {"it", "it", STT_PUNCT_NONE},
+    {"grows", "grows", STT_PUNCT_NONE}, {"why", "Why", STT_PUNCT_NONE},
+    {"not", "not", STT_PUNCT_QUESTION}, {"i", "I", STT_PUNCT_NONE},
+    {"asked", "asked", STT_PUNCT_COMMA}, {"nato", "NATO", STT_PUNCT_NONE},
+    {"agreed", "agreed", STT_PUNCT_PERIOD},
+  };
+  g_assert_cmpuint (t->len, ==, G_N_ELEMENTS (want));
+  for (guint i = 0; i < t->len; i++) {
+    SttPunctToken *tok = &g_array_index (t, SttPunctToken, i);
+    g_assert_cmpstr (tok->word, ==, want[i].word);
+    g_assert_cmpstr (tok->cased, ==, want[i].cased);
+    g_assert_cmpint (tok->label, ==, want[i].label);
+  }
+  g_array_unref (t);
+  t = stt_punct_tokenize ("  \n ... \xff\xfe ,");
+  g_assert_cmpuint (t->len, ==, 0);
+  g_array_unref (t);
+}
+
+static void
+test_deterministic (void)
+{
+  GBytes *a = punct_test_train_bytes (small_text);
+  GBytes *b = punct_test_train_bytes (small_text);
+  g_assert_true (g_bytes_equal (a, b));
+  /* the bytes depend on the text: another order of the same documents trains another model */
+  static const char *const reversed[] = {
+    "2014_barack_obama_d.txt", "1790_george_washington_n.txt", NULL
+  };
+  GBytes *c = punct_test_train_bytes (reversed);
+  g_assert_false (g_bytes_equal (a, c));
+  g_bytes_unref (a);
+  g_bytes_unref (b);
+  g_bytes_unref (c);
+}
+
+static SttPunct *
+small_model (void)
+{
+  GBytes *bytes = punct_test_train_bytes (small_text);
+  GError *err = NULL;
+  SttPunct *p = stt_punct_new_from_bytes (bytes, "small", &err);
+  g_assert_no_error (err);
+  g_bytes_unref (bytes);
+  return p;
+}
+
+/* The model fits the text it was trained on: most marks and written forms come back. */
+static void
+test_learns_training_text (void)
+{
+  SttPunct *p = small_model ();
+  char *path = punct_test_sotu_file ("2014_barack_obama_d.txt"), *text;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  GArray *tokens = stt_punct_tokenize (text);
+  guint n = tokens->len;
+  const char **words = g_new (const char *, n);
+  for (guint i = 0; i < n; i++)
+    words[i] = g_array_index (tokens, SttPunctToken, i).word;
+  SttPunctLabel *labels = g_new (SttPunctLabel, n);
+  stt_punct_predict (p, words, n, NULL, STT_PUNCT_FLAG_END_SENTENCE, labels);
+  guint tp = 0, marks = 0, predicted = 0;
+  for (guint i = 0; i < n; i++) {
+    SttPunctLabel ref = g_array_index (tokens, SttPunctToken, i).label;
+    marks += ref != STT_PUNCT_NONE;
+    predicted += labels[i] != STT_PUNCT_NONE;
+    tp += ref != STT_PUNCT_NONE && labels[i] == ref;
+  }
+  g_assert_cmpfloat ((double) tp / marks, >, 0.8);
+  g_assert_cmpfloat ((double) tp / predicted, >, 0.8);
+  g_assert_cmpint (labels[n - 1], ==, STT_PUNCT_PERIOD);
+
+  char *w = stt_punct_case_word (p, "america", FALSE);
+  g_assert_cmpstr (w, ==, "America");
+  g_free (w);
+  w = stt_punct_case_word (p, "i", FALSE);
+  g_assert_cmpstr (w, ==, "I");
+  g_free (w);
+  w = stt_punct_case_word (p, "the", TRUE);
+  g_assert_cmpstr (w, ==, "The");
+  g_free (w);
+  w = stt_punct_case_word (p, "zzyzx", FALSE);
+  g_assert_cmpstr (w, ==, "zzyzx");
+  g_free (w);
+
+  /* format writes exactly the predicted marks after the cased words */
+  char *line = stt_punct_format (p, words, n, labels, TRUE);
+  char **out = g_strsplit (line, " ", -1);
+  g_assert_cmpuint (g_strv_length (out), ==, n);
+  for (guint i = 0; i < n; i++) {
+    char *lower = g_utf8_strdown (out[i], -1);
+    char mark = stt_punct_label_char (labels[i]);
+    gsize len = strlen (lower);
+    if (mark) {
+      g_assert_cmpint (lower[len - 1], ==, mark);
+      lower[len - 1] = '\0';
+    }
+    g_assert_cmpstr (lower, ==, words[i]);
+    g_free (lower);
+  }
+  g_strfreev (out);
+  g_free (line);
+  g_free (labels);
+  g_free (words);
+  g_array_unref (tokens);
+  g_free (text);
+  g_free (path);
+  stt_punct_unref (p);
+}
+
+static void
+test_punctuate_lines (void)
+{
+  SttPunct *p = small_model ();
+  char *s = stt_punct_punctuate (p, "", STT_PUNCT_FLAG_END_SENTENCE);
+  g_assert_cmpstr (s, ==, "");
+  g_free (s);
+  s = stt_punct_punctuate (p, "  WE   the people  ", STT_PUNCT_FLAG_END_SENTENCE);
+  g_assert_true (g_str_has_prefix (s, "We "));
+  g_assert_true (g_str_has_suffix (s, "people.") || g_str_has_suffix (s, "people?"));
+  g_free (s);
+  /* a very long phrase: every word comes back once */
+  GString *in = g_string_new (NULL);
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (in, i % 7 ? "and the people " : "we ");
+  s = stt_punct_punctuate (p, in->str, STT_PUNCT_FLAG_NONE);
+  char **words = g_strsplit (s, " ", -1);
+  char **in_words = g_strsplit (g_strstrip (in->str), " ", -1);
+  g_assert_cmpuint (g_strv_length (words), ==, g_strv_length (in_words));
+  g_strfreev (words);
+  g_strfreev (in_words);
+  g_free (s);
+  g_string_free (in, TRUE);
+  stt_punct_unref (p);
+}
+
+/* Pauses are evidence for a mark: two-second silences after every word give more marks. */
+static void
+test_pauses (void)
+{
+  SttPunct *p = small_model ();
+  char **words = g_strsplit ("we will build a future where every child can learn and every "
+      "worker can earn a decent living and every family can save", " ", -1);
+  guint n = g_strv_length (words);
+  SttPunctLabel *plain = g_new (SttPunctLabel, n), *paused = g_new (SttPunctLabel, n);
+  gint *pauses = g_new (gint, n);
+  for (guint i = 0; i < n; i++)
+    pauses[i] = 2000;
+  stt_punct_predict (p, (const char *const *) words, n, NULL, 0, plain);
+  stt_punct_predict (p, (const char *const *) words, n, pauses, 0, paused);
+  guint a = 0, b = 0;
+  for (guint i = 0; i < n; i++) {
+    a += plain[i] != STT_PUNCT_NONE;
+    b += paused[i] != STT_PUNCT_NONE;
+  }
+  g_assert_cmpuint (b, >, a);
+  g_free (plain);
+  g_free (paused);
+  g_free (pauses);
+  g_strfreev (words);
+  stt_punct_unref (p);
+}
+
+/* Every damaged file is refused with an error that names it; none is read out of bounds. */
+static void
+test_corrupt (void)
+{
+  GBytes *good = punct_test_train_bytes (small_text);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (good, &size);
+  struct { gsize at; guint32 value; gsize size; const char *says; } cases[] = {
+    {0, 0x21, size, "bad magic"},
+    {8, 7, size, "version"},
+    {12, 30, size, "hash_bits"},
+    {16, 5, size, "labels"},
+    {20, 0x7fffffff, size, "bytes"},
+    {G_MAXSIZE, 0, size - 1, "truncated"},
+    {G_MAXSIZE, 0, 10, "shorter than the header"},
+    {96, 0x7fc00000, size, "not finite"},            /* a NaN weight scale */
+    {96, 0xbf800000, size, "not positive"},          /* a negative weight scale */
+    {32, 0x7f800000, size, "not finite"},            /* an infinite pause prior */
+  };
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
+    guint8 *copy = g_memdup2 (data, size);
+    if (cases[c].at != G_MAXSIZE)
+      memcpy (copy + cases[c].at, &cases[c].value, 4);
+    GBytes *bad = g_bytes_new_take (copy, cases[c].size);
+    GError *err = NULL;
+    SttPunct *p = stt_punct_new_from_bytes (bad, "/models/x/punct.bin", &err);
+    g_assert_null (p);
+    g_assert_error (err, STT_PUNCT_ERROR, STT_PUNCT_ERROR_FORMAT);
+    g_assert_nonnull (strstr (err->message, "/models/x/punct.bin"));
+    if (!strstr (err->message, cases[c].says))
+      g_error ("case %u: \"%s\" does not say \"%s\"", c, err->message, cases[c].says);
+    g_clear_error (&err);
+    g_bytes_unref (bad);
+  }
+  /* a casing entry pointing outside the string pool, found through the header */
+  guint32 bits, n_cases;
+  memcpy (&bits, data + 12, 4);
+  memcpy (&n_cases, data + 20, 4);
+  g_assert_cmpuint (n_cases, >, 0);
+  gsize cases_off = 104 + ((gsize) 8 << bits);    /* header, then int16 weights[2^bits][4] */
+  guint8 *copy = g_memdup2 (data, size);
+  guint32 far = 0x7fffffff;
+  memcpy (copy + cases_off + 8 * (n_cases / 2), &far, 4);
+  GBytes *bad = g_bytes_new_take (copy, size);
+  GError *err = NULL;
+  g_assert_null (stt_punct_new_from_bytes (bad, "p.bin", &err));
+  g_assert_nonnull (strstr (err->message, "outside the string pool"));
+  g_clear_error (&err);
+  g_bytes_unref (bad);
+  g_bytes_unref (good);
+}
+
+static void
+test_train_empty (void)
+{
+  SttPunctTrainer *t = stt_punct_trainer_new (NULL);
+  stt_punct_trainer_add_document (t, " ... -- ");
+  GError *err = NULL;
+  g_assert_null (stt_punct_trainer_finish (t, &err));
+  g_assert_error (err, STT_PUNCT_ERROR, STT_PUNCT_ERROR_TRAIN);
+  g_clear_error (&err);
+  stt_punct_trainer_free (t);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/punct/tokenize", test_tokenize);
+  g_test_add_func ("/punct/deterministic", test_deterministic);
+  g_test_add_func ("/punct/learns-training-text", test_learns_training_text);
+  g_test_add_func ("/punct/punctuate-lines", test_punctuate_lines);
+  g_test_add_func ("/punct/pauses", test_pauses);
+  g_test_add_func ("/punct/corrupt", test_corrupt);
+  g_test_add_func ("/punct/train-empty", test_train_empty);
+  return g_test_run ();
+}

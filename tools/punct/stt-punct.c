@@ -1,0 +1,269 @@
+/* gst-stt — stt-punct: punctuate and capitalize lines of words, and train punct models.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ *   stt-punct [--model ID|DIR] < words.txt > display.txt
+ *   stt-punct train --models-dir DIR [--id UUID] [--split train] TEXT...
+ *   stt-punct reseg-model --models-dir DIR [--default] [--pause-ms N] [--max-words N] ...
+ *
+ * See docs/models.md ("Punct models") for the model and the training text.
+ */
+#include "config.h"
+#include "punct-corpus.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <stt/model.h>
+#include <stt/punct.h>
+#include <stt/reseg.h>
+
+static int
+fail (const char *what, GError *err)
+{
+  g_printerr ("stt-punct: %s%s%s\n", what, err ? ": " : "", err ? err->message : "");
+  g_clear_error (&err);
+  return 1;
+}
+
+/* Install the model (the writer is consumed) and print its folder; the exit status. */
+static int
+commit (SttModelWriter *writer)
+{
+  GError *err = NULL;
+  char *dir = stt_model_writer_commit (writer, &err);
+  if (!dir)
+    return fail ("cannot install the model", err);
+  printf ("%s\n", dir);
+  g_free (dir);
+  return 0;
+}
+
+static int
+run_punctuate (int argc, char **argv)
+{
+  char *model_arg = NULL;
+  GOptionEntry entries[] = {
+    {"model", 'm', 0, G_OPTION_ARG_STRING, &model_arg,
+      "Punct model id or folder (default: the en-US model " STT_PUNCT_DEFAULT_MODEL_ID ")",
+      "ID|DIR"},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new ("< words > display text");
+  g_option_context_set_summary (ctx, "Reads lower-case unpunctuated lines on stdin and writes "
+      "them punctuated and capitalized on stdout, one line per line.\n"
+      "Other commands: `stt-punct train --help`.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  GError *err = NULL;
+  gboolean ok = g_option_context_parse (ctx, &argc, &argv, &err);
+  g_option_context_free (ctx);
+  if (!ok)
+    return fail ("bad arguments", err);
+
+  SttModel *model = stt_model_cache_lookup (model_arg ? model_arg
+      : STT_PUNCT_DEFAULT_MODEL_ID, &err);
+  g_free (model_arg);
+  if (!model)
+    return fail ("cannot open the punct model", err);
+  SttPunct *punct = stt_punct_new_from_model (model, &err);
+  stt_model_unref (model);
+  if (!punct)
+    return fail ("cannot load the punct model", err);
+
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  while ((len = getline (&line, &cap, stdin)) >= 0) {
+    char *out = stt_punct_punctuate (punct, line, STT_PUNCT_FLAG_END_SENTENCE);
+    printf ("%s\n", out);
+    g_free (out);
+  }
+  free (line);
+  stt_punct_unref (punct);
+  if (fflush (stdout) != 0 || ferror (stdin))
+    return fail ("reading stdin or writing stdout failed", NULL);
+  return 0;
+}
+
+static gboolean
+add_corpus (SttPunctTrainer *trainer, char **paths, PunctSplit split, guint *n_files,
+    GError **error)
+{
+  char **files = punct_corpus_files (paths, split, error);
+  if (!files)
+    return FALSE;
+  gboolean ok = TRUE;
+  for (char **f = files; ok && *f; f++) {
+    char **docs = punct_corpus_read_documents (*f, error);
+    ok = docs != NULL;
+    for (char **d = docs; d && *d; d++)
+      stt_punct_trainer_add_document (trainer, *d);
+    g_strfreev (docs);
+    (*n_files)++;
+  }
+  g_strfreev (files);
+  return ok;
+}
+
+static int
+run_train (int argc, char **argv)
+{
+  char *models_dir = NULL, *id = NULL, *name = NULL, *locale = NULL, *split_arg = NULL;
+  int bits = 0, epochs = 0;
+  gboolean is_default = FALSE;
+  GOptionEntry entries[] = {
+    {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
+      "Build the default en-US model (its fixed id " STT_PUNCT_DEFAULT_MODEL_ID ")", NULL},
+    {"models-dir", 'o', 0, G_OPTION_ARG_FILENAME, &models_dir,
+      "Folder to install the model in (as <DIR>/<id>); required", "DIR"},
+    {"id", 0, 0, G_OPTION_ARG_STRING, &id, "Model id (default: a new random UUID)", "UUID"},
+    {"name", 0, 0, G_OPTION_ARG_STRING, &name, "Model name", "NAME"},
+    {"locale", 0, 0, G_OPTION_ARG_STRING, &locale, "Locale (default en-US)", "LOCALE"},
+    {"split", 0, 0, G_OPTION_ARG_STRING, &split_arg,
+      "Which files to train on: all (default), train (leave out the held-out State of the "
+      "Union years ending in 5), test", "all|train|test"},
+    {"bits", 0, 0, G_OPTION_ARG_INT, &bits, "Weight table of 2^BITS rows (8..24, default 20)",
+      "BITS"},
+    {"epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the text (default 5)", "N"},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new ("TEXT... - train a punct model");
+  g_option_context_set_summary (ctx, "Trains a punctuation and capitalization model from "
+      "punctuated text: files (documents separated by blank lines) or folders of *.txt files.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  GError *err = NULL;
+  int status = 1;
+  PunctSplit split = PUNCT_SPLIT_ALL;
+  SttPunctTrainer *trainer = NULL;
+  SttModelWriter *writer = NULL;
+  GBytes *bytes = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    fail ("bad arguments", err);
+    goto out;
+  }
+  if (is_default && !id)
+    id = g_strdup (STT_PUNCT_DEFAULT_MODEL_ID);
+  if (is_default && !name)
+    name = g_strdup ("en-US punctuation and capitalization (State of the Union)");
+  if (!models_dir || argc < 2) {
+    g_printerr ("stt-punct train: give --models-dir and at least one text file or folder\n");
+    goto out;
+  }
+  if (split_arg && !punct_split_from_string (split_arg, &split)) {
+    g_printerr ("stt-punct train: --split is all, train or test, not \"%s\"\n", split_arg);
+    goto out;
+  }
+  if (bits && (bits < 8 || bits > 24)) {
+    g_printerr ("stt-punct train: --bits must be 8..24, not %d\n", bits);
+    goto out;
+  }
+  SttPunctTrainOptions opts = { (guint) MAX (bits, 0), (guint) MAX (epochs, 0) };
+  trainer = stt_punct_trainer_new (&opts);
+  guint n_files = 0;
+  if (!add_corpus (trainer, argv + 1, split, &n_files, &err)) {
+    fail ("cannot read the training text", err);
+    goto out;
+  }
+  g_printerr ("stt-punct train: %u files, %" G_GUINT64_FORMAT " words\n", n_files,
+      stt_punct_trainer_get_n_words (trainer));
+  bytes = stt_punct_trainer_finish (trainer, &err);
+  if (!bytes) {
+    fail ("training failed", err);
+    goto out;
+  }
+  writer = stt_model_writer_new (models_dir, "punct", locale ? locale : "en-US", &err);
+  if (!writer || (id && !stt_model_writer_set_id (writer, id, &err))) {
+    fail ("cannot create the model", err);
+    goto out;
+  }
+  stt_model_writer_set_name (writer, name ? name : "punctuation and capitalization");
+  stt_model_writer_set_pipeline (writer, "sttpunct");
+  JsonObject *props = stt_model_writer_get_properties (writer);
+  json_object_set_int_member (props, "training_words",
+      (gint64) stt_punct_trainer_get_n_words (trainer));
+  json_object_set_string_member (props, "split", split_arg ? split_arg : "all");
+  if (!stt_model_writer_add_bytes (writer, STT_PUNCT_MODEL_FILE, bytes, &err)) {
+    fail ("cannot write the model", err);
+    goto out;
+  }
+  status = commit (writer);
+  writer = NULL;
+out:
+  if (writer)
+    stt_model_writer_abort (writer);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  stt_punct_trainer_free (trainer);
+  g_option_context_free (ctx);
+  g_free (models_dir);
+  g_free (id);
+  g_free (name);
+  g_free (locale);
+  g_free (split_arg);
+  return status;
+}
+
+/* A resegment display model: a manifest carrying sttreseg's settings, no files. */
+static int
+run_reseg_model (int argc, char **argv)
+{
+  char *models_dir = NULL, *id = NULL, *locale = NULL;
+  gboolean is_default = FALSE, no_sentences = FALSE;
+  int pause_ms = STT_RESEG_DEFAULT_PAUSE_MS, max_words = STT_RESEG_DEFAULT_MAX_WORDS;
+  double max_seconds = STT_RESEG_DEFAULT_MAX_SECONDS;
+  GOptionEntry entries[] = {
+    {"models-dir", 'o', 0, G_OPTION_ARG_FILENAME, &models_dir,
+      "Folder to install the model in (as <DIR>/<id>); required", "DIR"},
+    {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
+      "The default model (fixed id " STT_RESEG_DEFAULT_MODEL_ID ")", NULL},
+    {"id", 0, 0, G_OPTION_ARG_STRING, &id, "Model id (default: a new random UUID)", "UUID"},
+    {"locale", 0, 0, G_OPTION_ARG_STRING, &locale, "Locale (default en-US)", "LOCALE"},
+    {"pause-ms", 0, 0, G_OPTION_ARG_INT, &pause_ms, "Cut at silences of at least N ms", "N"},
+    {"max-words", 0, 0, G_OPTION_ARG_INT, &max_words, "At most N words per segment", "N"},
+    {"max-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &max_seconds, "At most S seconds per segment",
+      "S"},
+    {"no-sentences", 0, 0, G_OPTION_ARG_NONE, &no_sentences, "Do not cut at sentence ends",
+      NULL},
+    {NULL},
+  };
+  GOptionContext *ctx = g_option_context_new ("- write a resegment display model for sttreseg");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  GError *err = NULL;
+  int status = 1;
+  SttModelWriter *writer = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &err)) {
+    fail ("bad arguments", err);
+    goto out;
+  }
+  if (!models_dir || pause_ms < 0 || max_words < 0 || max_seconds < 0) {
+    g_printerr ("stt-punct reseg-model: give --models-dir; settings cannot be negative\n");
+    goto out;
+  }
+  writer = stt_model_writer_new (models_dir, "resegment", locale ? locale : "en-US", &err);
+  if (!writer || ((id || is_default) && !stt_model_writer_set_id (writer,
+              id ? id : STT_RESEG_DEFAULT_MODEL_ID, &err))) {
+    fail ("cannot create the model", err);
+    goto out;
+  }
+  stt_model_writer_set_name (writer, "display resegmentation");
+  stt_model_writer_set_pipeline (writer, "sttreseg");
+  SttResegOptions o = { (guint) pause_ms, (guint) max_words, max_seconds, !no_sentences };
+  stt_reseg_options_to_json (&o, stt_model_writer_get_properties (writer));
+  status = commit (writer);
+  writer = NULL;
+out:
+  if (writer)
+    stt_model_writer_abort (writer);
+  g_option_context_free (ctx);
+  g_free (models_dir);
+  g_free (id);
+  g_free (locale);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc > 1 && g_str_equal (argv[1], "reseg-model"))
+    return run_reseg_model (argc - 1, argv + 1);
+  if (argc > 1 && g_str_equal (argv[1], "train"))
+    return run_train (argc - 1, argv + 1);
+  return run_punctuate (argc, argv);
+}

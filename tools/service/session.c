@@ -1,0 +1,611 @@
+/* gst-stt — one Speech SDK WebSocket connection and its turns.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Policy (../shared/spec/speech-sdk-protocol.md §2.5): one turn per X-RequestId. The RIFF
+ * header opens it (turn.start) and starts a pipeline; results are forwarded as they come;
+ * interactive turns end after their first phrase, continuous ones after the empty audio frame
+ * once the pipeline has flushed. Every turn ends with speech.endDetected + turn.end, and has at
+ * least one speech.phrase (a status-only one when nothing was recognized), so the SDK's
+ * promises always resolve. Protocol violations close the socket with the documented code.
+ */
+#include "service-private.h"
+#include "frame.h"
+#include "stream.h"
+
+#include <string.h>
+
+#define CLOSE_PROTOCOL 1002     /* missing headers, bad or reused request id */
+#define CLOSE_BAD_DATA 1007     /* bad framing or audio format */
+#define DEFAULT_INTERACTIVE_INITIAL_SILENCE_MS "5000"
+
+struct _SttSession {
+  SttService *service;
+  SoupWebsocketConnection *ws;
+  char *mode;
+  char *connection_id;
+  gboolean interactive;
+  SttOutputOptions opts;
+  char *initial_silence_ms, *end_silence_ms, *segmentation_silence_ms;
+  GHashTable *finished;         /* request ids whose turn has ended */
+  gboolean closing;
+  char *language_error;         /* set when the language is not served: close at the RIFF */
+
+  /* the turn in progress (turn_id != NULL) */
+  char *turn_id;
+  SttStream *stream;
+  SttRiffFormat format;
+  guint64 audio_bytes;
+  gboolean audio_ended, speech_started, any_phrase, got_partial;
+  gint64 speech_end;            /* ticks of the last speech-end event, -1 when none */
+  gint64 first_audio_us, end_audio_us;
+  guint initial_timeout_ms;     /* interactive: end the turn when no speech by then (0 = off) */
+  GSource *silence_watch;
+};
+
+static void
+send_text (SttSession *s, const char *path, const char *body)
+{
+  if (soup_websocket_connection_get_state (s->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  char *msg = stt_frame_build_text (path, s->turn_id, body);
+  soup_websocket_connection_send_text (s->ws, msg);
+  g_free (msg);
+}
+
+static double
+turn_audio_seconds (SttSession *s)
+{
+  if (!s->format.rate)
+    return 0;
+  return (double) s->audio_bytes / (s->format.rate * s->format.channels * (s->format.bits / 8));
+}
+
+static void
+send_status_phrase (SttSession *s, const char *status, const char *message)
+{
+  gint64 ticks = (gint64) (turn_audio_seconds (s) * STT_TICKS_PER_SECOND);
+  char *body = stt_sdk_status_phrase_json (status, 0, ticks, message);
+  send_text (s, "speech.phrase", body);
+  g_free (body);
+}
+
+static void
+close_with (SttSession *s, gushort code, const char *kind, const char *reason)
+{
+  stt_metrics_error (s->service->metrics, kind);
+  g_message ("connection %s: closing with %u: %s", s->connection_id, code, reason);
+  if (soup_websocket_connection_get_state (s->ws) == SOUP_WEBSOCKET_STATE_OPEN) {
+    /* A close reason is limited to 123 bytes by RFC 6455. */
+    char *r = g_utf8_substring (reason, 0, MIN (g_utf8_strlen (reason, -1), 120));
+    while (strlen (r) > 123)
+      r[strlen (r) - 4] = '\0';
+    soup_websocket_connection_close (s->ws, code, r);
+    g_free (r);
+  }
+  s->closing = TRUE;
+}
+
+/* Ends the turn: drops the pipeline, reports usage, sends endDetected + turn.end unless
+ * @silent (the connection is going away or the client moved on). */
+static void
+end_turn (SttSession *s, gboolean silent)
+{
+  if (!s->turn_id)
+    return;
+  SttService *svc = s->service;
+  double secs = turn_audio_seconds (s);
+  if (s->silence_watch) {
+    g_source_destroy (s->silence_watch);
+    g_clear_pointer (&s->silence_watch, g_source_unref);
+  }
+  if (s->stream) {
+    stt_stream_free (s->stream);
+    s->stream = NULL;
+    double wall = s->first_audio_us ? (g_get_monotonic_time () - s->first_audio_us) / 1e6 : 0;
+    stt_metrics_stream_finished (svc->metrics, secs, wall);
+  }
+  char *endpoint = g_strconcat (STT_PATH_PREFIX, s->mode, STT_PATH_SUFFIX, NULL);
+  GError *err = NULL;
+  if (secs > 0 && !stt_service_report_usage (svc, secs, endpoint, &err)) {
+    g_warning ("usage record for %s failed: %s", s->turn_id, err->message);
+    if (!silent)
+      send_status_phrase (s, "Error", err->message);
+    g_clear_error (&err);
+  }
+  g_free (endpoint);
+  if (!silent) {
+    gint64 end = s->speech_end >= 0 ? s->speech_end
+        : (gint64) (secs * STT_TICKS_PER_SECOND);
+    char *body = stt_sdk_offset_json (end);
+    send_text (s, "speech.endDetected", body);
+    g_free (body);
+    send_text (s, "turn.end", "{}");
+  }
+  g_hash_table_add (s->finished, s->turn_id);
+  s->turn_id = NULL;
+}
+
+/* ---- results from the pipeline -------------------------------------------------------------- */
+
+static void
+ensure_speech_started (SttSession *s, gint64 offset)
+{
+  if (s->speech_started)
+    return;
+  s->speech_started = TRUE;
+  char *body = stt_sdk_offset_json (offset);
+  send_text (s, "speech.startDetected", body);
+  g_free (body);
+}
+
+static void
+on_result (SttStream *stream, SttResult *r, gpointer data)
+{
+  SttSession *s = data;
+  SttMetrics *m = s->service->metrics;
+  ensure_speech_started (s, r->offset);
+  if (r->kind == STT_RESULT_PARTIAL) {
+    if (!s->got_partial && s->first_audio_us)
+      stt_metrics_first_partial (m, (g_get_monotonic_time () - s->first_audio_us) / 1e6);
+    s->got_partial = TRUE;
+    char *body = stt_sdk_hypothesis_json (r, &s->opts);
+    send_text (s, "speech.hypothesis", body);
+    g_free (body);
+    return;
+  }
+  char *body = stt_sdk_phrase_json (r, &s->opts);
+  send_text (s, "speech.phrase", body);
+  g_free (body);
+  s->any_phrase = TRUE;
+  if (s->end_audio_us)
+    stt_metrics_final_latency (m, (g_get_monotonic_time () - s->end_audio_us) / 1e6);
+  /* Interactive recognition is one utterance: the client stops sending on turn.end. */
+  if (s->interactive) {
+    if (s->speech_end < 0)
+      s->speech_end = r->offset + r->duration;
+    end_turn (s, FALSE);
+  }
+}
+
+static void
+on_speech (SttStream *stream, GstSttSpeechEventType type, gint64 offset, gpointer data)
+{
+  SttSession *s = data;
+  if (type == GST_STT_SPEECH_START)
+    ensure_speech_started (s, offset);
+  else
+    s->speech_end = offset;
+}
+
+static void
+on_eos (SttStream *stream, gpointer data)
+{
+  SttSession *s = data;
+  if (!s->any_phrase)
+    send_status_phrase (s, s->speech_started ? "NoMatch" : "InitialSilenceTimeout", NULL);
+  end_turn (s, FALSE);
+}
+
+static void
+on_error (SttStream *stream, const char *message, gpointer data)
+{
+  SttSession *s = data;
+  stt_metrics_error (s->service->metrics, "pipeline");
+  g_warning ("turn %s: %s", s->turn_id, message);
+  send_status_phrase (s, "Error", message);
+  end_turn (s, FALSE);
+}
+
+static const SttStreamCallbacks stream_callbacks = { on_result, on_speech, on_eos, on_error };
+
+/* ---- turns ---------------------------------------------------------------------------------- */
+
+static void
+begin_turn (SttSession *s, const char *request_id)
+{
+  s->turn_id = g_strdup (request_id);
+  s->stream = NULL;
+  memset (&s->format, 0, sizeof s->format);
+  s->audio_bytes = 0;
+  s->audio_ended = s->speech_started = s->any_phrase = s->got_partial = FALSE;
+  s->speech_end = -1;
+  s->first_audio_us = s->end_audio_us = 0;
+  char *tag = g_uuid_string_random ();
+  char *body = g_strdup_printf ("{\"context\":{\"serviceTag\":\"%s\"}}", tag);
+  send_text (s, "turn.start", body);
+  g_free (body);
+  g_free (tag);
+}
+
+static void
+apply_stream_options (SttSession *s)
+{
+  const char *profanity = stt_profanity_option_to_string (s->opts.profanity);
+  stt_stream_set_factory_property (s->stream, "sttprofanity", "mode", profanity);
+  /* sttdecoder's end-silence-timeout is the pause that ends a phrase: the SDK's segmentation
+   * silence in continuous modes, its end silence in interactive mode. */
+  const char *end_ms = !s->interactive && s->segmentation_silence_ms
+      ? s->segmentation_silence_ms : s->end_silence_ms;
+  /* An interactive turn from a microphone ends only when the service says so: without a
+   * client value, give up after 5 s of initial silence like the cloud service. */
+  const char *initial_ms = s->initial_silence_ms ? s->initial_silence_ms
+      : s->interactive ? DEFAULT_INTERACTIVE_INITIAL_SILENCE_MS : NULL;
+  s->initial_timeout_ms = s->interactive && initial_ms ? (guint) g_ascii_strtoull (initial_ms,
+      NULL, 10) : 0;
+  struct { const char *prop; const char *value; } props[] = {
+    { "initial-silence-timeout", initial_ms },
+    { "end-silence-timeout", end_ms },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
+    if (props[i].value && !stt_stream_set_property (s->stream, props[i].prop, props[i].value))
+      g_debug ("no element of the pipeline has %s; %s ms ignored", props[i].prop,
+          props[i].value);
+  }
+}
+
+/* The bytes of a frame that fit under max_audio_seconds; FALSE when the limit is passed. */
+static gboolean
+within_audio_limit (SttSession *s, gsize len)
+{
+  guint max = s->service->max_audio_seconds;
+  if (!max)
+    return TRUE;
+  guint64 bps = (guint64) s->format.rate * s->format.channels * (s->format.bits / 8);
+  return s->audio_bytes + len <= max * bps;
+}
+
+static void
+push_audio (SttSession *s, const guint8 *data, gsize len)
+{
+  if (!len)
+    return;
+  if (!within_audio_limit (s, len)) {
+    stt_metrics_error (s->service->metrics, "audio_limit");
+    char *msg = g_strdup_printf ("the request has more than %u s of audio, the limit of this "
+        "service; send shorter requests", s->service->max_audio_seconds);
+    send_status_phrase (s, "BadRequest", msg);
+    g_free (msg);
+    end_turn (s, FALSE);
+    return;
+  }
+  if (!s->first_audio_us)
+    s->first_audio_us = g_get_monotonic_time ();
+  s->audio_bytes += len;
+  stt_stream_push (s->stream, data, len);
+}
+
+static void
+end_of_audio (SttSession *s)
+{
+  if (s->audio_ended)
+    return;
+  s->audio_ended = TRUE;
+  s->end_audio_us = g_get_monotonic_time ();
+  stt_stream_end (s->stream);
+}
+
+/* The decoder reports initial silence itself; this is the service's backstop for an
+ * interactive turn (a microphone never ends the audio): once the pipeline has taken the
+ * timeout's worth of audio plus a margin for its own report without detecting speech, the turn
+ * ends with InitialSilenceTimeout. */
+#define SILENCE_MARGIN_MS 500
+
+static gboolean
+check_initial_silence (gpointer data)
+{
+  SttSession *s = data;
+  if (!s->stream || s->speech_started || s->any_phrase)
+    return G_SOURCE_CONTINUE;
+  if (stt_stream_get_audio_seconds (s->stream) * 1000 < s->initial_timeout_ms + SILENCE_MARGIN_MS)
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&s->silence_watch, g_source_unref);   /* end_turn must not destroy it */
+  send_status_phrase (s, "InitialSilenceTimeout", NULL);
+  end_turn (s, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_initial_silence (SttSession *s)
+{
+  if (!s->initial_timeout_ms)
+    return;
+  s->silence_watch = g_timeout_source_new (100);
+  g_source_set_callback (s->silence_watch, check_initial_silence, s, NULL);
+  g_source_attach (s->silence_watch, s->service->context);
+}
+
+/* First audio message of a turn: RIFF header, limits, pipeline. */
+static void
+start_turn_with_audio (SttSession *s, const SttFrame *f)
+{
+  SttService *svc = s->service;
+  if (f->body_len == 0) {
+    /* End of audio before any audio: an empty turn. */
+    begin_turn (s, f->request_id);
+    send_status_phrase (s, "InitialSilenceTimeout", NULL);
+    end_turn (s, FALSE);
+    return;
+  }
+  SttRiffFormat fmt;
+  GError *err = NULL;
+  if (!stt_riff_parse (f->body, f->body_len, &fmt, &err)) {
+    close_with (s, CLOSE_BAD_DATA, "audio_format", err->message);
+    g_error_free (err);
+    return;
+  }
+  begin_turn (s, f->request_id);
+  s->format = fmt;
+  if (!stt_service_has_stream_slot (svc)) {
+    stt_metrics_error (svc->metrics, "too_many_streams");
+    char *msg = g_strdup_printf ("all %u recognition streams of this service are in use; "
+        "retry later", svc->max_streams);
+    send_status_phrase (s, "TooManyRequests", msg);
+    g_free (msg);
+    end_turn (s, FALSE);
+    return;
+  }
+  s->stream = stt_stream_new_raw (svc->pipeline, &fmt, &stream_callbacks, s, &err);
+  if (s->stream) {
+    apply_stream_options (s);
+    if (!stt_stream_start (s->stream, &err))
+      g_clear_pointer (&s->stream, stt_stream_free);
+  }
+  if (!s->stream) {
+    stt_metrics_error (svc->metrics, "pipeline");
+    send_status_phrase (s, "Error", err->message);
+    g_error_free (err);
+    end_turn (s, FALSE);
+    return;
+  }
+  stt_metrics_stream_started (svc->metrics);
+  watch_initial_silence (s);
+  push_audio (s, f->body + fmt.header_len, f->body_len - fmt.header_len);
+}
+
+static void
+handle_audio (SttSession *s, const SttFrame *f)
+{
+  if (g_hash_table_contains (s->finished, f->request_id))
+    return;                     /* in-flight audio or the SDK's second empty frame (§2.3) */
+  if (s->language_error) {
+    close_with (s, CLOSE_BAD_DATA, "language", s->language_error);
+    return;
+  }
+  if (!s->turn_id) {
+    start_turn_with_audio (s, f);
+    return;
+  }
+  if (g_ascii_strcasecmp (f->request_id, s->turn_id) != 0) {
+    char *reason = g_strdup_printf ("audio X-RequestId %.32s is not that of the turn in "
+        "progress (%.32s)", f->request_id, s->turn_id);
+    close_with (s, CLOSE_PROTOCOL, "request_id", reason);
+    g_free (reason);
+    return;
+  }
+  if (s->audio_ended)
+    return;
+  if (f->body_len == 0)
+    end_of_audio (s);
+  else
+    push_audio (s, f->body, f->body_len);
+}
+
+/* ---- speech.context ------------------------------------------------------------------------- */
+
+static void
+set_ms (char **slot, JsonObject *o, const char *member)
+{
+  if (!o || !json_object_has_member (o, member))
+    return;
+  JsonNode *n = json_object_get_member (o, member);
+  if (JSON_NODE_HOLDS_VALUE (n)) {
+    GType t = json_node_get_value_type (n);
+    char *v = t == G_TYPE_STRING ? g_strdup (json_node_get_string (n))
+        : t == G_TYPE_INT64 ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n))
+        : NULL;
+    if (v) {
+      g_free (*slot);
+      *slot = v;
+    }
+  }
+}
+
+static JsonObject *
+object_member (JsonObject *o, const char *name)
+{
+  if (!o || !json_object_has_member (o, name))
+    return NULL;
+  JsonNode *n = json_object_get_member (o, name);
+  return JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+/* A string member, or NULL when absent or of another type (clients send anything). */
+static const char *
+string_member (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+      ? json_node_get_string (n) : NULL;
+}
+
+static gboolean
+apply_speech_context (SttSession *s, const SttFrame *f, GError **error)
+{
+  JsonParser *p = json_parser_new ();
+  if (!json_parser_load_from_data (p, (const char *) f->body, f->body_len, error)) {
+    g_object_unref (p);
+    return FALSE;
+  }
+  JsonNode *root = json_parser_get_root (p);
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *detection = object_member (o, "phraseDetection");
+  JsonObject *enrichment = object_member (detection, "enrichment");
+  const char *profanity = string_member (enrichment, "profanity");
+  if (profanity)
+    stt_profanity_option_from_string (profanity, &s->opts.profanity);
+  set_ms (&s->initial_silence_ms, detection, "initialSilenceTimeout");
+  set_ms (&s->end_silence_ms, detection, "trailingSilenceTimeout");
+  JsonObject *output = object_member (o, "phraseOutput");
+  const char *fmt = string_member (output, "format");
+  if (fmt)
+    s->opts.detailed = g_ascii_strcasecmp (fmt, "Detailed") == 0;
+  JsonObject *detailed = object_member (output, "detailed");
+  if (detailed && json_object_has_member (detailed, "options")) {
+    JsonNode *n = json_object_get_member (detailed, "options");
+    if (JSON_NODE_HOLDS_ARRAY (n)) {
+      JsonArray *a = json_node_get_array (n);
+      for (guint i = 0; i < json_array_get_length (a); i++) {
+        JsonNode *e = json_array_get_element (a, i);
+        if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING
+            && g_ascii_strcasecmp (json_node_get_string (e), "WordTimings") == 0)
+          s->opts.word_timings = TRUE;
+      }
+    }
+  }
+  g_object_unref (p);
+  return TRUE;
+}
+
+/* A text message under a new request id means the client moved on (WSP: a new request id
+ * starts a new turn); the old turn is dropped without messages the SDK would discard anyway. */
+static void
+follow_request_id (SttSession *s, const char *request_id)
+{
+  if (s->turn_id && g_ascii_strcasecmp (s->turn_id, request_id) != 0)
+    end_turn (s, TRUE);
+}
+
+/* ---- messages ------------------------------------------------------------------------------- */
+
+static void
+frame_error (SttSession *s, GError *err)
+{
+  gboolean headers = err->code == STT_FRAME_ERROR_HEADERS;
+  close_with (s, headers ? CLOSE_PROTOCOL : CLOSE_BAD_DATA, headers ? "request_id" : "framing",
+      err->message);
+}
+
+static void
+on_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
+{
+  SttSession *s = data;
+  if (s->closing)
+    return;
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (message, &len);
+  SttFrame f;
+  GError *err = NULL;
+  gboolean ok = type == SOUP_WEBSOCKET_DATA_TEXT ? stt_frame_parse_text (bytes, len, &f, &err)
+      : stt_frame_parse_binary (bytes, len, &f, &err);
+  if (!ok) {
+    frame_error (s, err);
+    g_error_free (err);
+    return;
+  }
+  if (f.binary) {
+    if (strcmp (f.path, "audio") == 0)
+      handle_audio (s, &f);
+  } else if (strcmp (f.path, "speech.config") == 0) {
+    follow_request_id (s, f.request_id);
+  } else if (strcmp (f.path, "speech.context") == 0) {
+    follow_request_id (s, f.request_id);
+    if (!apply_speech_context (s, &f, &err)) {
+      char *reason = g_strdup_printf ("speech.context body is not JSON: %s", err->message);
+      close_with (s, CLOSE_BAD_DATA, "framing", reason);
+      g_free (reason);
+      g_error_free (err);
+    }
+  }
+  /* telemetry and unknown paths are ignored (spec §2.3) */
+  stt_frame_clear (&f);
+}
+
+/* ---- connection ----------------------------------------------------------------------------- */
+
+static void
+session_free (SttSession *s)
+{
+  end_turn (s, TRUE);
+  g_signal_handlers_disconnect_by_data (s->ws, s);
+  g_object_unref (s->ws);
+  g_hash_table_unref (s->finished);
+  g_free (s->mode);
+  g_free (s->connection_id);
+  g_free (s->language_error);
+  g_free (s->initial_silence_ms);
+  g_free (s->end_silence_ms);
+  g_free (s->segmentation_silence_ms);
+  g_free (s);
+}
+
+static void
+on_closed (SoupWebsocketConnection *ws, gpointer data)
+{
+  SttSession *s = data;
+  s->service->sessions = g_list_remove (s->service->sessions, s);
+  session_free (s);
+}
+
+void
+stt_session_shutdown (SttSession *s)
+{
+  end_turn (s, TRUE);
+  if (soup_websocket_connection_get_state (s->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (s->ws, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "service stopping");
+  session_free (s);
+}
+
+static gboolean
+query_true (GHashTable *q, const char *name)
+{
+  const char *v = stt_query_get (q, name);
+  return v && g_ascii_strcasecmp (v, "true") == 0;
+}
+
+SttSession *
+stt_session_new (SttService *service, SoupWebsocketConnection *ws, const char *mode,
+    SoupServerMessage *msg)
+{
+  SttSession *s = g_new0 (SttSession, 1);
+  s->service = service;
+  s->ws = g_object_ref (ws);
+  s->mode = g_strdup (mode);
+  s->interactive = strcmp (mode, "interactive") == 0;
+  s->finished = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  s->speech_end = -1;
+
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *qs = g_uri_get_query (uri);
+  GHashTable *q = qs ? soup_form_decode (qs) : NULL;
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  const char *cid = soup_message_headers_get_one (h, "X-ConnectionId");
+  if (!cid)
+    cid = stt_query_get (q, "X-ConnectionId");
+  if (!cid)
+    cid = stt_query_get (q, "connectionId");
+  s->connection_id = cid ? g_strdup (cid) : g_uuid_string_random ();
+  const char *format = stt_query_get (q, "format");
+  s->opts.detailed = format && g_ascii_strcasecmp (format, "detailed") == 0;
+  s->opts.word_timings = query_true (q, "wordLevelTimestamps");
+  if (s->opts.word_timings)
+    s->opts.detailed = TRUE;
+  stt_profanity_option_from_string (stt_query_get (q, "profanity"), &s->opts.profanity);
+  s->initial_silence_ms = g_strdup (stt_query_get (q, "initialSilenceTimeoutMs"));
+  s->end_silence_ms = g_strdup (stt_query_get (q, "endSilenceTimeoutMs"));
+  s->segmentation_silence_ms = g_strdup (stt_query_get (q, "segmentationSilenceTimeoutMs"));
+  const char *language = stt_query_get (q, "language");
+  gboolean language_ok = stt_service_language_ok (service, language);
+  char *lang_copy = g_strdup (language);
+  if (q)
+    g_hash_table_unref (q);
+
+  g_signal_connect (ws, "message", G_CALLBACK (on_message), s);
+  g_signal_connect (ws, "closed", G_CALLBACK (on_closed), s);
+  /* Refused when the audio starts, not at once: a close before the SDK has sent its
+   * configuration surfaces there as a send error instead of BadRequestParameters. */
+  if (!language_ok)
+    s->language_error = g_strdup_printf ("language %.20s is not served here (model locale "
+        "%.20s)", lang_copy, service->locale);
+  g_free (lang_copy);
+  return s;
+}
