@@ -8,7 +8,7 @@ FROM debian:12
 
 COPY . /src
 WORKDIR /src
-RUN tools/dev/setup-debian.sh && MODELS_DIR=/usr/local/models tools/dev/install.sh /usr/local \
+RUN tools/dev/setup-debian.sh && MODELS_FROM=/src/build/models MODELS_DIR=/usr/local/models tools/dev/install.sh /usr/local \
     && useradd --system --uid 1000 --home-dir /var/lib/stt --create-home stt \
     && mkdir -p /usr/local/models /output /license \
     && chown stt /usr/local/models /output /license

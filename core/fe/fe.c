@@ -11,6 +11,10 @@
 #define DELTA_WIN 7             /* frames t-3 .. t+3 */
 #define DITHER_SEED 12345u
 #define DITHER_LSB 2            /* digital silence becomes uniform noise in [-2, 2] */
+/* STT_FE_CMN_LIVE: the weight of -cmninit in frames and the forgetting time constant in
+ * frames (chosen on the dev set, docs/benchmarks.md "Live CMN"). */
+#define CMN_PRIOR_FRAMES 100.0
+#define CMN_FORGET_FRAMES 3000.0
 
 struct _SttFe {
   SttFeParams *p;
@@ -36,9 +40,11 @@ struct _SttFe {
   gint64 *ring_idx;
   int ring_cap, ring_head, ring_n;
 
-  /* live CMN */
+  /* live CMN, Sphinx's rule */
   float live_mean[STT_FE_NCEP], live_sum[STT_FE_NCEP];
   int live_n;
+  /* live CMN, running mean: forgotten sums of the prior and the counted frames */
+  double run_sum[STT_FE_NCEP], run_n;
 
   /* batch CMN: the cepstra of the current segment */
   GArray *batch_cep, *batch_idx;
@@ -131,6 +137,9 @@ stt_fe_reset (SttFe *fe)
   memcpy (fe->live_mean, fe->p->cmninit, sizeof fe->live_mean);
   memset (fe->live_sum, 0, sizeof fe->live_sum);
   fe->live_n = 0;
+  for (int i = 0; i < STT_FE_NCEP; i++)
+    fe->run_sum[i] = CMN_PRIOR_FRAMES * fe->p->cmninit[i];
+  fe->run_n = CMN_PRIOR_FRAMES;
   fe->total_frames = 0;
   fe->dither = DITHER_SEED;
   g_array_set_size (fe->out, 0);
@@ -271,6 +280,21 @@ live_cmn (SttFe *fe, float *c)
     live_update (fe);
 }
 
+/* STT_FE_CMN_LIVE (fe.h): fold @c into the forgotten sums if it counts, then subtract their
+ * mean. The sums start as the prior (CMN_PRIOR_FRAMES frames at -cmninit). */
+static void
+running_cmn (SttFe *fe, float *c)
+{
+  if (c[0] >= 0.0f) {
+    const double keep = 1.0 - 1.0 / CMN_FORGET_FRAMES;
+    for (int i = 0; i < STT_FE_NCEP; i++)
+      fe->run_sum[i] = keep * fe->run_sum[i] + c[i];
+    fe->run_n = keep * fe->run_n + 1.0;
+  }
+  for (int i = 0; i < STT_FE_NCEP; i++)
+    c[i] = (float) (c[i] - fe->run_sum[i] / fe->run_n);
+}
+
 static void
 batch_cmn_flush (SttFe *fe)
 {
@@ -316,8 +340,10 @@ segment_push (SttFe *fe, const float *cep, gint64 idx)
   }
   float c[STT_FE_NCEP];
   memcpy (c, cep, sizeof c);
-  if (fe->cmn == STT_FE_CMN_LIVE)
+  if (fe->cmn == STT_FE_CMN_LIVE_SPHINX)
     live_cmn (fe, c);
+  else if (fe->cmn == STT_FE_CMN_LIVE)
+    running_cmn (fe, c);
   deltas_push (fe, c, idx);
 }
 
@@ -328,7 +354,7 @@ segment_end (SttFe *fe)
     return;
   if (fe->cmn == STT_FE_CMN_BATCH)
     batch_cmn_flush (fe);
-  else if (fe->cmn == STT_FE_CMN_LIVE && fe->live_n > 0)
+  else if (fe->cmn == STT_FE_CMN_LIVE_SPHINX && fe->live_n > 0)
     live_update (fe);
   deltas_end (fe);
 }

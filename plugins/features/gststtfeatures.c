@@ -16,7 +16,7 @@
  * flagged DISCONT, a timestamp jump of more than 20 ms, or a GAP event ends the utterance:
  * its last frames (the final partial frame and the 3 frames whose deltas replicate the last
  * one) are pushed, framing restarts at the new position and the next output buffer is
- * flagged DISCONT. Live CMN keeps its running mean across such a gap (after the
+ * flagged DISCONT. Live CMN keeps its running mean across such a gap (live-sphinx after its
  * end-of-utterance update), as pocketsphinx does between utterances; noise estimates are kept
  * too. A flush or a new stream starts from scratch. EOS pushes the pending frames.
  *
@@ -100,11 +100,13 @@ gst_stt_features_cmn_get_type (void)
 {
   static GType type = 0;
   static const GEnumValue values[] = {
-    {GST_STT_FEATURES_CMN_LIVE, "Running mean seeded from the model's -cmninit (streaming)",
-      "live"},
+    {GST_STT_FEATURES_CMN_LIVE, "Running mean from the model's -cmninit, updated every frame "
+      "(streaming)", "live"},
     {GST_STT_FEATURES_CMN_BATCH, "Mean of the whole utterance; output waits for EOS or a gap "
       "(files)", "batch"},
     {GST_STT_FEATURES_CMN_NONE, "No cepstral mean normalisation", "none"},
+    {GST_STT_FEATURES_CMN_LIVE_SPHINX, "pocketsphinx's live CMN: -cmninit until 800 frames or "
+      "an utterance end (for comparison)", "live-sphinx"},
     {0, NULL, NULL},
   };
   if (g_once_init_enter (&type)) {
@@ -173,7 +175,8 @@ start_utterance (GstSttFeatures *self, GstClockTime pts)
 {
   GST_OBJECT_LOCK (self);
   SttFeCmn cmn = self->cmn == GST_STT_FEATURES_CMN_BATCH ? STT_FE_CMN_BATCH
-      : self->cmn == GST_STT_FEATURES_CMN_NONE ? STT_FE_CMN_NONE : STT_FE_CMN_LIVE;
+      : self->cmn == GST_STT_FEATURES_CMN_NONE ? STT_FE_CMN_NONE
+      : self->cmn == GST_STT_FEATURES_CMN_LIVE_SPHINX ? STT_FE_CMN_LIVE_SPHINX : STT_FE_CMN_LIVE;
   gboolean remove_noise = self->remove_noise_set ? self->remove_noise
       : stt_fe_params_get_remove_noise (self->params);
   gboolean remove_silence = self->remove_silence;
@@ -491,9 +494,12 @@ gst_stt_features_class_init (GstSttFeaturesClass *klass)
           NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_CMN,
       g_param_spec_enum ("cmn", "Cepstral mean normalisation",
-          "live: running mean seeded from the model's -cmninit (streaming); batch: mean of "
-          "each utterance, output held until EOS or a gap (files); none. Takes effect at the "
-          "next utterance. Default: live", GST_TYPE_STT_FEATURES_CMN, DEFAULT_CMN,
+          "live: running mean of the cepstra (frames with c0 >= 0), updated every frame, "
+          "starting from the model's -cmninit weighted as 100 frames and forgetting with a "
+          "30 s time constant (streaming); live-sphinx: pocketsphinx's rule, -cmninit until "
+          "800 frames were seen or an utterance ended; batch: mean of each utterance, output "
+          "held until EOS or a gap (files); none. Takes effect at the next utterance. "
+          "Default: live", GST_TYPE_STT_FEATURES_CMN, DEFAULT_CMN,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
   g_object_class_install_property (gobject_class, PROP_REMOVE_NOISE,
       g_param_spec_boolean ("remove-noise", "Remove noise",

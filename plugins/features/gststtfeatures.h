@@ -8,9 +8,10 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  GST_STT_FEATURES_CMN_LIVE,    /* running mean seeded from the model's -cmninit */
+  GST_STT_FEATURES_CMN_LIVE,    /* running mean from the model's -cmninit, updated every frame */
   GST_STT_FEATURES_CMN_BATCH,   /* mean of the whole utterance (buffers it until EOS or a gap) */
   GST_STT_FEATURES_CMN_NONE,    /* no normalisation */
+  GST_STT_FEATURES_CMN_LIVE_SPHINX,  /* pocketsphinx's live CMN (for comparison) */
 } GstSttFeaturesCmn;
 
 #define GST_TYPE_STT_FEATURES (gst_stt_features_get_type ())

@@ -15,9 +15,12 @@
 #
 # Usage: tests/bench/bench-wer.py [--build build] [--sets a,b] [--limit N] [--skip-peer]
 #                                 [--batch-cmn] [--props 'sttdecoder properties']
+#                                 [--rescore 'sttrescore properties']
 # --batch-cmn adds a third column: ours with sttfeatures cmn=batch (per-file CMN, which
 # pocketsphinx's element cannot do; pocketsphinx_batch does). STT_BENCH_FE="prop=value" adds
 # sttfeatures properties to the "ours" column (experiments).
+# --rescore adds a column: ours followed by sttrescore (lattice rescoring, docs/rescore.md) with
+# the given properties ('' = its defaults); its RTF minus ours' is the cost of rescoring.
 import argparse
 import json
 import os
@@ -92,7 +95,7 @@ def wav_seconds(path):
 
 # ---- child: run one system over files, print JSON ------------------------------------------
 
-def run_child(system, files, props):
+def run_child(system, files, props, rescore=''):
     import gi
     gi.require_version('Gst', '1.0')
     from gi.repository import Gst
@@ -103,6 +106,8 @@ def run_child(system, files, props):
         if system.startswith('ours'):
             fe = 'cmn=batch' if system == 'ours-batch' else os.environ.get('STT_BENCH_FE', '')
             tail = 'sttfeatures %s ! sttacoustic ! sttdecoder name=dec %s ! fakesink' % (fe, props)
+            if system == 'ours-rescore':
+                tail = tail.replace('! fakesink', '! sttrescore name=resc %s ! fakesink' % rescore)
         else:
             tail = 'pocketsphinx name=dec ! fakesink'
         desc = ('filesrc location="%s" ! decodebin ! audioconvert ! audioresample ! '
@@ -123,7 +128,8 @@ def run_child(system, files, props):
                 break
             s = msg.get_structure()
             if system.startswith('ours') and s.get_name() == 'stt-result' and \
-                    s.get_value('final'):
+                    s.get_value('final') and \
+                    msg.src.get_name() == ('resc' if system == 'ours-rescore' else 'dec'):
                 texts.append(s.get_value('text'))
             if system == 'pocketsphinx' and s.get_name() == 'pocketsphinx' and \
                     s.get_value('final'):
@@ -142,8 +148,8 @@ def run_system(args, system, files):
     env.setdefault('STT_MODEL_PATH', os.path.join(build, 'models'))
     for d in os.listdir(os.path.join(build, 'plugins')):
         env['GST_PLUGIN_PATH'] = os.path.join(build, 'plugins', d) + ':' + env['GST_PLUGIN_PATH']
-    p = subprocess.run([sys.executable, __file__, '--child', system, '--props', args.props] +
-                       files, env=env, stdout=subprocess.PIPE, check=True)
+    p = subprocess.run([sys.executable, __file__, '--child', system, '--props', args.props,
+                        '--rescore', args.rescore or ''] + files, env=env, stdout=subprocess.PIPE, check=True)
     return json.loads(p.stdout)
 
 
@@ -197,13 +203,15 @@ def main():
     ap.add_argument('--skip-peer', action='store_true')
     ap.add_argument('--batch-cmn', action='store_true',
                     help='also run ours with sttfeatures cmn=batch (whole-file CMN)')
+    ap.add_argument('--rescore', default=None,
+                    help='also run ours + sttrescore with these properties')
     ap.add_argument('--child')
     ap.add_argument('--concurrent', type=int)
     ap.add_argument('--score', help='score a file of "<utt-id> words" lines against --sets')
     ap.add_argument('files', nargs='*')
     args = ap.parse_args()
     if args.child:
-        return run_child(args.child, args.files, args.props)
+        return run_child(args.child, args.files, args.props, args.rescore or '')
     if args.concurrent:
         return run_concurrency(args.concurrent, args.files[0], args.props)
 
@@ -222,11 +230,14 @@ def main():
     systems = ['ours'] + ([] if args.skip_peer else ['pocketsphinx'])
     if args.batch_cmn:
         systems.append('ours-batch')
+    if args.rescore is not None:
+        systems.append('ours-rescore')
     print('Recognition accuracy and speed (WER = errors/reference words; RTF = wall time / audio)')
     hdr = '%-34s %5s %7s' % ('set', 'utts', 'audio s')
     for s in systems:
         hdr += ' %8s %7s %7s' % ({'ours': 'WER ours', 'pocketsphinx': 'WER ps',
-                                  'ours-batch': 'WER o-b'}[s], 'RTF', 'MiB')
+                                  'ours-batch': 'WER o-b', 'ours-rescore': 'WER o+r'}[s],
+                                 'RTF', 'MiB')
     if not args.skip_peer:
         hdr += ' %9s %9s %8s' % ('WER ratio', 'RTF ratio', 'mem ratio')
     print(hdr)

@@ -586,8 +586,36 @@ GST_START_TEST (test_properties)
   gst_util_set_object_arg (G_OBJECT (e), "cmn", "batch");
   g_object_get (e, "cmn", &cmn, NULL);
   fail_unless_equals_int (cmn, 1);
+  gst_util_set_object_arg (G_OBJECT (e), "cmn", "live-sphinx");
+  g_object_get (e, "cmn", &cmn, NULL);
+  fail_unless_equals_int (cmn, 3);
   ASSERT_OBJECT_REFCOUNT (e, "sttfeatures", 1);
   gst_object_unref (e);
+}
+GST_END_TEST;
+
+/* cmn=live-sphinx: pocketsphinx's rule, in small uneven buffers, as the library computes it
+ * (the default live CMN is checked the same way by test_frames). */
+GST_START_TEST (test_live_sphinx)
+{
+  gsize n;
+  gint16 *s = read_recording (&n);
+  GstHarness *h = harness ("cmn=live-sphinx");
+  Pulled p;
+  pulled_init (&p);
+  push_stream (h, s, n, 77, 0);
+  fail_unless (gst_harness_push_event (h, gst_event_new_eos ()));
+  pull_all (h, &p);
+  assert_library (&p, s, &n, 1, STT_FE_CMN_LIVE_SPHINX);
+  /* and it is not the default mode's output */
+  gsize n_lib;
+  float *lib = library_features (s, &n, 1, STT_FE_CMN_LIVE, TRUE, &n_lib);
+  fail_unless_equals_uint64 (p.data->len / 39, n_lib);
+  fail_if (memcmp (lib, p.data->data, n_lib * 39 * sizeof (float)) == 0);
+  g_free (lib);
+  pulled_clear (&p);
+  gst_harness_teardown (h);
+  g_free (s);
 }
 GST_END_TEST;
 
@@ -599,6 +627,7 @@ sttfeatures_suite (void)
   tcase_set_timeout (tc, 60);
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_frames);
+  tcase_add_test (tc, test_live_sphinx);
   tcase_add_test (tc, test_first_pts);
   tcase_add_test (tc, test_gaps);
   tcase_add_test (tc, test_gap_event_and_latency);

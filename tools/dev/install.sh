@@ -3,9 +3,9 @@
 # plugins in PREFIX/lib (plugins in PREFIX/lib/gstreamer-1.0, which GST_PLUGIN_PATH must name
 # for a prefix other than /usr), programs in PREFIX/bin, and the default models (en-US base,
 # punctuation, resegmentation, ITN) in MODELS_DIR (default PREFIX/share/gst-stt/models).
-# Models already built in the source tree's build/models are reused: building the punctuation
-# model fetches its training text from the npm registry, which an image build must not do.
-# Used by the Dockerfile. DESTDIR is honoured (staged installs).
+# MODELS_FROM=DIR takes the models from an earlier build (e.g. the host's build/models) instead
+# of building them: building the punctuation model fetches its training text from the npm
+# registry, which an image build must not do. Used by the Dockerfile. DESTDIR is honoured.
 set -euo pipefail
 prefix=${1:-/usr/local}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,12 +16,12 @@ if [ -f "$build/build.ninja" ]; then
 else
   meson setup "$build" "$src" --buildtype=release --prefix="$prefix" --libdir=lib -Dtests=false
 fi
-if [ -d "$src/build/models" ]; then
+if [ -n "${MODELS_FROM:-}" ]; then
   # the trained models are taken from the host's build, so their targets must not rebuild here
   targets=()
   for t in $(meson introspect --targets "$build" | python3 -c 'import json,sys; print(" ".join(t["name"] for t in json.load(sys.stdin) if t["type"] != "custom"))'); do targets+=("$t"); done
   meson compile -C "$build" "${targets[@]}"
-  models_from="$src/build/models"
+  models_from="$MODELS_FROM"
 else
   meson compile -C "$build"
   models_from="$build/models"

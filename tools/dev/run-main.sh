@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's main job: the speech service on port 5000 with the default en-US model and its
-# display models (punctuation, resegmentation, ITN), all built by `make build` into build/models.
+# display models (rescoring, punctuation, resegmentation, ITN), all built by `make build` into build/models.
 # Before serving it transcribes one recording of the shared data through the same pipeline, so
 # a fresh machine shows a real transcript at once. PORT=N changes the port.
 set -euo pipefail
@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 models="$root/$build/models"
 port=${PORT:-5000}
 sample="$root/../shared/data/dev/librispeech_dev_clean/1272-128104-0000.wav"
-args=(Eula=accept "ModelsDir=$models" Punct Resegment Wfstitn "Port=$port")
+args=(Eula=accept "ModelsDir=$models" FullDisplay "Port=$port")
 
 if [ -f "$sample" ]; then
   pipeline=$(meson devenv -C "$build" stt-container "${args[@]}" --print-pipeline | tail -n 1)

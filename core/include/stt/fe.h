@@ -41,8 +41,10 @@ typedef enum {
 
 typedef enum {
   STT_FE_CMN_NONE,      /* cepstra are passed on unnormalised */
-  STT_FE_CMN_LIVE,      /* running mean seeded from -cmninit, updated as frames arrive */
+  STT_FE_CMN_LIVE,      /* running mean seeded from -cmninit, updated every frame (below) */
   STT_FE_CMN_BATCH,     /* mean of the whole utterance; output waits for its end */
+  STT_FE_CMN_LIVE_SPHINX,  /* pocketsphinx's live CMN: -cmninit until 800 frames or an
+                            * utterance end (for comparison) */
 } SttFeCmn;
 
 typedef enum {
@@ -83,7 +85,9 @@ int stt_fe_params_get_frame_size (const SttFeParams *params);    /* samples per 
 int stt_fe_params_get_frame_shift (const SttFeParams *params);   /* samples between frames (160) */
 int stt_fe_params_get_dimension (const SttFeParams *params);     /* 39 */
 const char *stt_fe_params_get_feature_type (const SttFeParams *params);  /* "1s_c_d_dd" */
-SttFeCmn stt_fe_params_get_cmn (const SttFeParams *params);      /* the file's -cmn */
+/* The file's -cmn: batch (or current), none, or live (or prior), which selects
+ * STT_FE_CMN_LIVE, not pocketsphinx's rule. */
+SttFeCmn stt_fe_params_get_cmn (const SttFeParams *params);
 gboolean stt_fe_params_get_remove_noise (const SttFeParams *params);
 gboolean stt_fe_params_get_remove_silence (const SttFeParams *params);
 /* The 13 initial means of live CMN (-cmninit). */
@@ -110,14 +114,24 @@ int stt_fe_get_output_dimension (const SttFe *fe);
  * is out once sample shift·(t+3) + size − 1 arrived (55.6 ms after its start at 16 kHz);
  * with batch CMN nothing is out before stt_fe_end_utterance.
  *
- * Live CMN follows pocketsphinx (spec §2.14) except that the running mean is re-estimated
- * after every frame once more than 800 frames were summed, where pocketsphinx checks after
- * each block it was given: that keeps the output independent of chunking. */
+ * Live CMN (STT_FE_CMN_LIVE) subtracts from each frame a running mean that starts at the
+ * params' -cmninit and follows the channel from the first frames on: a MAP estimate with
+ * exponential forgetting. With x_0 … x_{K−1} the cepstra of the frames so far (this one
+ * included) with c0 ≥ 0 (others are not counted, as in pocketsphinx), N0 = 100 (the weight
+ * of -cmninit, in frames) and λ = 1 − 1/3000 (a time constant of 30 s):
+ *   mean = (λ^K·N0·cmninit + Σ_k λ^(K−1−k)·x_k) / (λ^K·N0 + Σ_k λ^(K−1−k))
+ * The sums are updated frame by frame and carried over utterances (reset by stt_fe_reset).
+ * pocketsphinx's rule keeps -cmninit for the first 800 frames of a stream, far from the
+ * channel of many recordings (docs/benchmarks.md "Live CMN").
+ * STT_FE_CMN_LIVE_SPHINX follows pocketsphinx (spec §2.14) except that its mean is
+ * re-estimated after every frame once more than 800 frames were summed, where pocketsphinx
+ * checks after each block it was given: that keeps the output independent of chunking. */
 void stt_fe_process (SttFe *fe, const gint16 *samples, gsize n_samples);
 
 /* End the utterance: the final partial frame (if samples remain), batch CMN, the trailing
- * deltas (last frame replicated), the live CMN end-of-utterance update. Noise estimates and
- * the live CMN mean carry over to the next utterance, as in pocketsphinx. */
+ * deltas (last frame replicated), the end-of-utterance update of STT_FE_CMN_LIVE_SPHINX.
+ * Noise estimates and the live CMN mean carry over to the next utterance, as in
+ * pocketsphinx. */
 void stt_fe_end_utterance (SttFe *fe);
 
 /* Back to the state of a new stream (noise estimates and live CMN mean too); pending output
