@@ -64,10 +64,14 @@ run_import (Fixture *fx, char **err)
   const char *argv[] = { exe, "import-sphinx", fx->src, "--models-dir", fx->models, NULL };
   int status;
   g_autoptr (GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+  g_autofree char *out = NULL;    /* captured: it would corrupt this test's TAP output */
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
           err, &status, &error));
   g_assert_no_error (error);
-  return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+  gboolean ok = g_spawn_check_wait_status (status, NULL);
+  if (ok)   /* on success the importer prints where the model went */
+    g_assert_nonnull (strstr (out, fx->models));
+  return ok ? 0 : 1;
 }
 
 /* The models folder holds nothing (no model, no hidden temporary folder). */
