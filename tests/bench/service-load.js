@@ -9,8 +9,8 @@
 // made the final decidable: the chunk holding the phrase's end (Offset+Duration) plus the
 // segmentation silence (--segment-silence, 500 ms, sent as segmentationSilenceTimeoutMs), or
 // the last chunk when the recording ends first. The latency from the end of speech itself is
-// reported too; it includes that configured wait, which is not a cost of load. Chunks are 100 ms, sent on a real-time schedule as
-// a live microphone would. Memory per stream = (peak RSS of stt-serve during the run - its RSS
+// reported too; it includes that configured wait, which is not a cost of load. Chunks are
+// 100 ms, sent on a real-time schedule as a live microphone would. Memory per stream = (peak RSS of stt-serve during the run - its RSS
 // after a warm-up stream) / K, and its ratio to the peak RSS of the same fragment run alone in
 // one gst-launch-1.0 process (what a process-per-stream server would pay per stream).
 'use strict';
