@@ -11,6 +11,7 @@
 #include "search-private.h"
 
 #include <math.h>
+#include <stt/topk.h>
 #include <string.h>
 
 typedef struct {
@@ -262,34 +263,6 @@ hash_word (guint64 h, gint32 id)
   return (h ^ (guint64) (id + 7)) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
 }
 
-/* Insert entry @e into the top-@k list @list (entry ids, best first, distinct hashes). */
-static void
-topk_insert (GArray *entries, gint32 *list, guint k, const Entry *e)
-{
-  guint n = 0;
-  while (n < k && list[n] >= 0)
-    n++;
-  for (guint i = 0; i < n; i++) {
-    Entry *o = &g_array_index (entries, Entry, list[i]);
-    if (o->hash == e->hash) {
-      if (o->score >= e->score)
-        return;
-      memmove (list + i, list + i + 1, (n - i - 1) * sizeof (gint32));
-      n--;
-      break;
-    }
-  }
-  guint pos = n;
-  while (pos > 0 && g_array_index (entries, Entry, list[pos - 1]).score < e->score)
-    pos--;
-  if (pos >= k)
-    return;
-  if (n == k)
-    n--;
-  memmove (list + pos + 1, list + pos, (n - pos) * sizeof (gint32));
-  list[pos] = entries->len;
-  g_array_append_val (entries, *e);
-}
 
 static double
 word_confidence (const SttLattice *l, const Node *x)
@@ -348,7 +321,8 @@ stt_lattice_nbest (SttLattice *l, guint n)
         if (!is_filler (l, b->word))
           e.hash = hash_word (p.hash, l->map->lm_id[b->word] >= 0 ? l->map->lm_id[b->word]
               : b->word);
-        topk_insert (entries, list, k, &e);
+        stt_topk_insert (entries, list, k, &e, G_STRUCT_OFFSET (Entry, score),
+            G_STRUCT_OFFSET (Entry, hash));
       }
     }
   }
@@ -367,7 +341,8 @@ stt_lattice_nbest (SttLattice *l, guint n)
       Entry e = p;
       e.score += stt_lm_cache_score (&l->cache, l->lm->eos, p.h1, p.h2);
       e.prev = eid;
-      topk_insert (entries, final, k, &e);
+      stt_topk_insert (entries, final, k, &e, G_STRUCT_OFFSET (Entry, score),
+          G_STRUCT_OFFSET (Entry, hash));
     }
   }
   double scale = l->cfg.posterior_scale;

@@ -10,6 +10,7 @@
  */
 #include "rescore-private.h"
 
+#include <stt/topk.h>
 #include <string.h>
 
 #define SILENCE_PENALTY (-5.298317366548036)  /* ln 0.005 */
@@ -188,34 +189,6 @@ hash_word (guint64 h, const char *word)
   return (h ^ (guint64) (guintptr) word) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
 }
 
-/* Insert @e into the top-@k list @list (entry ids, best first, distinct hashes). */
-static void
-topk_insert (GArray *entries, gint32 *list, guint k, const Entry *e)
-{
-  guint n = 0;
-  while (n < k && list[n] >= 0)
-    n++;
-  for (guint i = 0; i < n; i++) {
-    const Entry *o = &g_array_index (entries, Entry, list[i]);
-    if (o->hash == e->hash) {
-      if (o->score >= e->score)
-        return;
-      memmove (list + i, list + i + 1, (n - i - 1) * sizeof (gint32));
-      n--;
-      break;
-    }
-  }
-  guint pos = n;
-  while (pos > 0 && g_array_index (entries, Entry, list[pos - 1]).score < e->score)
-    pos--;
-  if (pos >= k)
-    return;
-  if (n == k)
-    n--;
-  memmove (list + pos + 1, list + pos, (n - pos) * sizeof (gint32));
-  list[pos] = entries->len;
-  g_array_append_val (entries, *e);
-}
 
 static void
 extend (const Ctx *c, GArray *entries, gint32 *list, guint k, guint n, gint32 prev)
@@ -228,7 +201,8 @@ extend (const Ctx *c, GArray *entries, gint32 *list, guint k, guint n, gint32 pr
   history_after (c, n, p.h1, p.h2, &e.h1, &e.h2);
   if (!x->filler)
     e.hash = hash_word (p.hash, x->word);
-  topk_insert (entries, list, k, &e);
+  stt_topk_insert (entries, list, k, &e, G_STRUCT_OFFSET (Entry, score),
+      G_STRUCT_OFFSET (Entry, hash));
 }
 
 static void
@@ -297,7 +271,8 @@ rescore_lattice_nbest (RescoreLattice *l, const RescoreLm *lm, const RescorePara
       Entry e = g_array_index (entries, Entry, list[r]);
       e.score += end_term (&c, e.h1, e.h2);
       e.prev = list[r];
-      topk_insert (entries, final, k, &e);
+      stt_topk_insert (entries, final, k, &e, G_STRUCT_OFFSET (Entry, score),
+          G_STRUCT_OFFSET (Entry, hash));
     }
   }
   for (guint r = 0; r < n && r < k && final[r] >= 0; r++)
