@@ -251,6 +251,8 @@ stt_lattice_get_n_nodes (const SttLattice *l)
 
 typedef struct {
   double score;
+  double ac;                    /* acoustic scores + filler penalties of the partial path */
+  double lm;                    /* ln P of its words (unweighted) */
   gint32 node;                  /* -1: utterance start */
   gint32 prev;                  /* entry index */
   gint32 h1, h2;
@@ -280,6 +282,13 @@ word_confidence (const SttLattice *l, const Node *x)
   return MIN (sum, 1.0);
 }
 
+/* ln P back from a weighted LM term (lw · ln P + wip) of the lattice's cache. */
+static double
+lm_ln (const SttLattice *l, double term)
+{
+  return (term - l->cache.wip) / l->cache.lw;
+}
+
 static void
 path_free (gpointer p)
 {
@@ -298,7 +307,7 @@ stt_lattice_nbest (SttLattice *l, guint n)
   GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
   gint32 *lists = g_new (gint32, (gsize) l->nodes->len * k);
   memset (lists, 0xff, sizeof (gint32) * l->nodes->len * k);
-  Entry start = { 0, -1, -1, l->lm->bos, -1, 0 };
+  Entry start = { 0, 0, 0, -1, -1, l->lm->bos, -1, 0 };
   g_array_append_val (entries, start);
   for (guint i = 0; i < l->nodes->len; i++) {
     const Node *b = &g_array_index (l->nodes, Node, i);
@@ -316,11 +325,16 @@ stt_lattice_nbest (SttLattice *l, guint n)
         if (eid < 0)
           break;
         Entry p = g_array_index (entries, Entry, eid);
-        Entry e = { p.score + b->ascr + term (l, b->word, p.h1, p.h2), i, eid, 0, 0, p.hash };
+        double t = term (l, b->word, p.h1, p.h2);
+        Entry e = { p.score + b->ascr + t, p.ac + b->ascr, p.lm, i, eid, 0, 0, p.hash };
         history_after (l, b->word, p.h1, p.h2, &e.h1, &e.h2);
-        if (!is_filler (l, b->word))
+        if (is_filler (l, b->word))
+          e.ac += t;
+        else {
+          e.lm += lm_ln (l, t);
           e.hash = hash_word (p.hash, l->map->lm_id[b->word] >= 0 ? l->map->lm_id[b->word]
               : b->word);
+        }
         stt_topk_insert (entries, list, k, &e, G_STRUCT_OFFSET (Entry, score),
             G_STRUCT_OFFSET (Entry, hash));
       }
@@ -339,7 +353,9 @@ stt_lattice_nbest (SttLattice *l, guint n)
         break;
       Entry p = g_array_index (entries, Entry, eid);
       Entry e = p;
-      e.score += stt_lm_cache_score (&l->cache, l->lm->eos, p.h1, p.h2);
+      double t = stt_lm_cache_score (&l->cache, l->lm->eos, p.h1, p.h2);
+      e.score += t;
+      e.lm += lm_ln (l, t);
       e.prev = eid;
       stt_topk_insert (entries, final, k, &e, G_STRUCT_OFFSET (Entry, score),
           G_STRUCT_OFFSET (Entry, hash));
@@ -351,6 +367,8 @@ stt_lattice_nbest (SttLattice *l, guint n)
     SttLatticePath *path = g_new0 (SttLatticePath, 1);
     path->words = g_array_new (FALSE, FALSE, sizeof (SttLatticeWord));
     path->score = fe->score;
+    path->acoustic_score = fe->ac;
+    path->lm_score = fe->lm;
     path->posterior = exp (MIN (0.0, scale * fe->score - l->total));
     for (gint32 eid = fe->prev; eid > 0; eid = g_array_index (entries, Entry, eid).prev) {
       const Node *x = &g_array_index (l->nodes, Node, g_array_index (entries, Entry, eid).node);

@@ -47,6 +47,7 @@ enum {
   PROP_END_SILENCE_TIMEOUT,
   PROP_MAX_PHRASE_DURATION,
   PROP_NBEST,
+  PROP_LATTICE,
 };
 
 #define DEFAULT_BEAM 90.0
@@ -74,6 +75,7 @@ struct _GstSttDecoder {
   double beam, word_beam, lm_weight, wip;
   guint max_active, partial_interval, initial_silence_timeout, end_silence_timeout;
   guint max_phrase_duration, nbest;
+  gboolean lattice;
 
   /* streaming state, under the stream lock */
   SttModel *model;
@@ -163,6 +165,11 @@ add_path (GstSttDecoder *self, SttResult *r, const SttLatticePath *path)
   stt_hypothesis_set_text (h, STT_TEXT_LEXICAL, text);
   g_free (text);
   stt_hypothesis_set_confidence (h, path->words->len ? sum / path->words->len : 0.0);
+  /* The score's parts, so that sttrescore can re-rank the N-best list without a lattice
+   * (docs/results.md, "Members added by stages"). */
+  JsonObject *extra = stt_hypothesis_get_extra (h);
+  json_object_set_double_member (extra, "AcousticScore", path->acoustic_score);
+  json_object_set_double_member (extra, "LmScore", path->lm_score);
 }
 
 static SttResult *
@@ -181,8 +188,10 @@ finish_phrase (GstSttDecoder *self, gboolean quiet)
 {
   GstFlowReturn ret = GST_FLOW_OK;
   guint nbest;
+  gboolean with_lattice;
   GST_OBJECT_LOCK (self);
   nbest = self->nbest;
+  with_lattice = self->lattice;
   GST_OBJECT_UNLOCK (self);
 
   guint n_frames = stt_search_get_n_frames (self->search);
@@ -207,9 +216,11 @@ finish_phrase (GstSttDecoder *self, gboolean quiet)
         r->offset = frame_to_ticks (self, 0);
         r->duration = n_frames * self->frame_ticks;
       }
-      GBytes *lb = stt_lattice_serialize (lat);
-      stt_result_set_lattice (r, "stt-lattice-1", lb);
-      g_bytes_unref (lb);
+      if (with_lattice) {
+        GBytes *lb = stt_lattice_serialize (lat);
+        stt_result_set_lattice (r, "stt-lattice-1", lb);
+        g_bytes_unref (lb);
+      }
       if (self->in_speech)
         push_speech_event (self, GST_STT_SPEECH_END, r->offset + r->duration);
       GST_DEBUG_OBJECT (self, "final: \"%s\"", stt_result_get_display_text (r));
@@ -555,6 +566,9 @@ gst_stt_decoder_set_property (GObject *object, guint id, const GValue *v, GParam
     case PROP_NBEST:
       self->nbest = g_value_get_uint (v);
       break;
+    case PROP_LATTICE:
+      self->lattice = g_value_get_boolean (v);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
@@ -600,6 +614,9 @@ gst_stt_decoder_get_property (GObject *object, guint id, GValue *v, GParamSpec *
     case PROP_NBEST:
       g_value_set_uint (v, self->nbest);
       break;
+    case PROP_LATTICE:
+      g_value_set_boolean (v, self->lattice);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
   }
@@ -638,6 +655,7 @@ gst_stt_decoder_init (GstSttDecoder *self)
   self->end_silence_timeout = DEFAULT_END_SILENCE_TIMEOUT;
   self->max_phrase_duration = DEFAULT_MAX_PHRASE_DURATION;
   self->nbest = DEFAULT_NBEST;
+  self->lattice = TRUE;
   stt_search_config_init (&self->cfg);
   self->frame_map = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->frame_ticks = STT_TICKS_PER_SECOND / 100;
@@ -698,6 +716,10 @@ gst_stt_decoder_class_init (GstSttDecoderClass *klass)
   g_object_class_install_property (oc, PROP_NBEST, g_param_spec_uint ("nbest", "N-best",
           "Hypotheses per final result (distinct word sequences from the lattice)", 1, 100,
           DEFAULT_NBEST, f));
+  g_object_class_install_property (oc, PROP_LATTICE, g_param_spec_boolean ("lattice",
+          "Lattice", "Attach the word lattice (\"stt-lattice-1\", for sttrescore) to final "
+          "results; without it sttrescore re-ranks the N-best list (AcousticScore, LmScore)",
+          TRUE, f));
 
   gst_element_class_add_static_pad_template (ec, &sink_template);
   gst_element_class_add_static_pad_template (ec, &src_template);

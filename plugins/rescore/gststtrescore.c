@@ -10,9 +10,13 @@
  * (docs/rescore.md): the base model's full LM with a rescoring LM weight, a larger LM, or the
  * base LM interpolated with a domain LM built from a user's text. The result's N-best list is
  * replaced by the rescored one (Lexical text and words), with word confidences = posteriors
- * over the rescored lattice. Partial results, results without a lattice and results whose
- * lattice has no complete path pass through unchanged. When the model or its LM cannot be
- * used, the element posts a warning once and passes every result through unchanged.
+ * over the rescored lattice. A result without a lattice whose hypotheses carry their
+ * AcousticScore (sttdecoder lattice=false) has its N-best list re-ranked instead, with
+ * confidences = posteriors over that list. Left unchanged: partial results, results the
+ * first pass is confident of (keep-confidence), results where the rescored best does not win
+ * by margin, results without lattice or scores, lattices without a complete path. When the
+ * model or its LM cannot be used, the element posts a warning once and passes every result
+ * through unchanged.
  *
  * ## Example launch line
  * |[
@@ -22,6 +26,10 @@
 #include "config.h"
 #include "gststtrescore.h"
 #include "rescore.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (stt_rescore_debug);
 #define GST_CAT_DEFAULT stt_rescore_debug
@@ -33,6 +41,9 @@ enum {
   PROP_WIP,
   PROP_INTERPOLATION_WEIGHT,
   PROP_NBEST,
+  PROP_KEEP_CONFIDENCE,
+  PROP_MARGIN,
+  PROP_FIRST_PASS_BEAM,
 };
 
 #define TICKS_PER_SECOND 10000000
@@ -42,7 +53,7 @@ struct _GstSttRescore {
 
   /* properties, under the object lock; negative / unset = the model's value */
   char *model_id;
-  double lm_weight, wip, interpolation_weight;
+  double lm_weight, wip, interpolation_weight, keep_confidence, margin, first_pass_beam;
   gboolean wip_set;
   guint nbest;
 
@@ -108,23 +119,237 @@ add_path (SttResult *r, const RescoreLattice *l, const RescorePath *path)
   stt_hypothesis_set_text (h, STT_TEXT_LEXICAL, text);
   g_free (text);
   stt_hypothesis_set_confidence (h, path->words->len ? sum / path->words->len : 0.0);
+  JsonObject *extra = stt_hypothesis_get_extra (h);
+  json_object_set_double_member (extra, STT_RESCORE_ACOUSTIC_MEMBER, path->acoustic_score);
+  json_object_set_double_member (extra, STT_RESCORE_LM_MEMBER, path->lm_score);
 }
 
+typedef struct {
+  RescoreParams p;
+  guint nbest;
+  double keep_confidence, margin, first_pass_beam;
+} Settings;
+
 /* The settings: properties where set, else the model's. */
-static RescoreParams
-get_params (GstSttRescore *self, guint *nbest)
+static Settings
+get_settings (GstSttRescore *self)
 {
-  RescoreParams p = { self->lm->lm_weight, self->lm->wip, self->lm->lambda };
+  const RescoreLm *lm = self->lm;
+  Settings s = { { lm->lm_weight, lm->wip, lm->lambda }, 0, lm->keep_confidence, lm->margin,
+    lm->first_pass_beam };
   GST_OBJECT_LOCK (self);
   if (self->lm_weight > 0)
-    p.lm_weight = self->lm_weight;
+    s.p.lm_weight = self->lm_weight;
   if (self->wip_set)
-    p.wip = self->wip;
+    s.p.wip = self->wip;
   if (self->interpolation_weight >= 0)
-    p.lambda = self->interpolation_weight;
-  *nbest = self->nbest;
+    s.p.lambda = self->interpolation_weight;
+  if (self->keep_confidence >= 0)
+    s.keep_confidence = self->keep_confidence;
+  if (self->margin >= 0)
+    s.margin = self->margin;
+  if (self->first_pass_beam >= 0)
+    s.first_pass_beam = self->first_pass_beam;
+  s.nbest = self->nbest;
   GST_OBJECT_UNLOCK (self);
-  return p;
+  return s;
+}
+
+static void
+set_span (SttResult *r)
+{
+  SttHypothesis *best = stt_result_get_best (r);
+  guint n = stt_hypothesis_get_n_words (best);
+  if (n == 0)
+    return;
+  const SttWord *first = stt_hypothesis_get_word (best, 0);
+  const SttWord *last = stt_hypothesis_get_word (best, n - 1);
+  r->offset = first->offset;
+  r->duration = last->offset + last->duration - first->offset;
+}
+
+/* Whether path @path has the words of hypothesis @h. */
+static gboolean
+same_words (const RescorePath *path, const SttHypothesis *h)
+{
+  if (path->words->len != stt_hypothesis_get_n_words (h))
+    return FALSE;
+  for (guint i = 0; i < path->words->len; i++) {
+    if (strcmp (g_array_index (path->words, RescoreWord, i).word,
+            stt_hypothesis_get_word (h, i)->word) != 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Lattice rescoring. The search keeps more than @s->nbest paths so that the incoming best
+ * is found among them for the margin test (one that is not is beaten by more). */
+static gboolean
+rescore_lattice (GstSttRescore *self, SttResult *result, GBytes *bytes, const Settings *s,
+    GError **error)
+{
+  guint nbest = s->nbest ? s->nbest : MAX (stt_result_get_n_hypotheses (result), 1);
+  RescoreLattice *l = rescore_lattice_parse (bytes, error);
+  if (!l)
+    return FALSE;
+  GPtrArray *paths = rescore_lattice_nbest (l, self->lm, &s->p, MAX (nbest, 16));
+  const SttHypothesis *old = stt_result_get_best (result);
+  gboolean replace = paths->len > 0 &&
+      ((RescorePath *) g_ptr_array_index (paths, 0))->words->len > 0;
+  const RescorePath *top = replace ? g_ptr_array_index (paths, 0) : NULL, *prev = NULL;
+  for (guint i = 0; replace && old && i < paths->len && !prev; i++) {
+    if (same_words (g_ptr_array_index (paths, i), old))
+      prev = g_ptr_array_index (paths, i);
+  }
+  if (prev && prev != top) {
+    /* the incoming best, found: how much the new best wins by, and how much it loses by
+     * under the first pass's own weights */
+    double lw0, wip0;
+    rescore_lattice_get_weights (l, &lw0, &wip0);
+    double win = top->score - prev->score;
+    double loss = prev->acoustic_score + lw0 * prev->lm_score + wip0 * prev->words->len -
+        (top->acoustic_score + lw0 * top->lm_score + wip0 * top->words->len);
+    replace = win >= s->margin && loss <= s->first_pass_beam;
+    GST_DEBUG_OBJECT (self, "rescored best wins by %g nats (margin %g), loses %g under the "
+        "first pass's weights (beam %g); confidence %g, %.2f s", win, s->margin, loss,
+        s->first_pass_beam, stt_hypothesis_get_confidence (old),
+        (double) result->duration / 1e7);
+  } else if (!prev && replace && old && s->first_pass_beam < 1e9) {
+    replace = FALSE;    /* the incoming best is not among the 16 best rescored paths: the
+                         * new best is far from it */
+  }
+  if (replace) {
+    while (stt_result_get_n_hypotheses (result) > 0)
+      stt_result_remove_hypothesis (result, 0);
+    for (guint i = 0; i < paths->len && i < nbest; i++)
+      add_path (result, l, g_ptr_array_index (paths, i));
+    set_span (result);
+    GST_DEBUG_OBJECT (self, "rescored: \"%s\"", stt_result_get_display_text (result));
+  }
+  g_ptr_array_unref (paths);
+  rescore_lattice_free (l);
+  return TRUE;
+}
+
+/* A number member of a hypothesis, or FALSE. */
+static gboolean
+get_score (SttHypothesis *h, const char *member, double *out)
+{
+  JsonNode *n = json_object_get_member (stt_hypothesis_get_extra (h), member);
+  if (!n || !JSON_NODE_HOLDS_VALUE (n) || (json_node_get_value_type (n) != G_TYPE_DOUBLE &&
+          json_node_get_value_type (n) != G_TYPE_INT64))
+    return FALSE;
+  *out = json_node_get_double (n);
+  return isfinite (*out);
+}
+
+typedef struct {
+  SttHypothesis *h;
+  guint index;                  /* in the incoming list: ties keep its order */
+  double score, lm, post;
+} Ranked;
+
+static int
+ranked_cmp (const void *a, const void *b)
+{
+  const Ranked *x = a, *y = b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Copy of @src appended to @r: texts, extra members, words with posteriors over @rk. */
+static void
+add_ranked (SttResult *r, const Ranked *src, const Ranked *rk, guint n)
+{
+  SttHypothesis *h = stt_result_add_hypothesis (r);
+  for (guint f = 0; f < STT_N_TEXTS; f++)
+    stt_hypothesis_set_text (h, f, stt_hypothesis_get_text (src->h, f));
+  JsonObject *from = stt_hypothesis_get_extra (src->h), *to = stt_hypothesis_get_extra (h);
+  JsonObjectIter it;
+  const char *name;
+  JsonNode *value;
+  json_object_iter_init (&it, from);
+  while (json_object_iter_next (&it, &name, &value))
+    json_object_set_member (to, name, json_node_copy (value));
+  json_object_set_double_member (to, STT_RESCORE_LM_MEMBER, src->lm);
+  guint nw = stt_hypothesis_get_n_words (src->h);
+  double sum = 0;
+  for (guint i = 0; i < nw; i++) {
+    const SttWord *w = stt_hypothesis_get_word (src->h, i);
+    gint64 mid = w->offset + w->duration / 2;
+    double conf = 0;
+    for (guint j = 0; j < n; j++) {
+      for (guint k = 0; k < stt_hypothesis_get_n_words (rk[j].h); k++) {
+        const SttWord *v = stt_hypothesis_get_word (rk[j].h, k);
+        if (v->offset <= mid && mid < v->offset + MAX (v->duration, 1) &&
+            strcmp (v->word, w->word) == 0) {
+          conf += rk[j].post;
+          break;
+        }
+      }
+    }
+    conf = MIN (conf, 1.0);
+    stt_hypothesis_add_word (h, w->word, w->offset, w->duration, conf);
+    sum += conf;
+  }
+  stt_hypothesis_set_confidence (h, nw ? sum / nw : src->post);
+}
+
+/* N-best re-ranking (no lattice): score = AcousticScore + lm-weight · ln P + wip · words. */
+static gboolean
+rescore_nbest (GstSttRescore *self, SttResult *result, const Settings *s)
+{
+  guint n = stt_result_get_n_hypotheses (result);
+  Ranked *rk = g_new0 (Ranked, MAX (n, 1));
+  for (guint i = 0; i < n; i++) {
+    SttHypothesis *h = stt_result_get_hypothesis (result, i);
+    double ac;
+    if (!get_score (h, STT_RESCORE_ACOUSTIC_MEMBER, &ac)) {
+      GST_DEBUG_OBJECT (self, "hypothesis %u has no %s, result passed through", i,
+          STT_RESCORE_ACOUSTIC_MEMBER);
+      g_free (rk);
+      return TRUE;
+    }
+    char **words = g_strsplit_set (stt_hypothesis_get_text (h, STT_TEXT_LEXICAL), " ", -1);
+    guint nw = 0;
+    for (guint k = 0; words[k]; k++) {
+      if (*words[k])
+        words[nw++] = words[k];
+      else
+        g_free (words[k]);
+    }
+    words[nw] = NULL;
+    rk[i].h = h;
+    rk[i].index = i;
+    rk[i].lm = rescore_lm_sentence (self->lm, &s->p, (const char *const *) words, nw);
+    rk[i].score = ac + s->p.lm_weight * rk[i].lm + s->p.wip * nw;
+    g_strfreev (words);
+  }
+  double old = rk[0].score;
+  qsort (rk, n, sizeof (Ranked), ranked_cmp);
+  if (rk[0].h != stt_result_get_hypothesis (result, 0) && rk[0].score - old < s->margin) {
+    GST_DEBUG_OBJECT (self, "re-ranked best wins by %g nats < margin %g, result unchanged",
+        rk[0].score - old, s->margin);
+    g_free (rk);
+    return TRUE;
+  }
+  double total = -INFINITY;
+  for (guint i = 0; i < n; i++) {
+    double x = rk[i].score / s->p.lm_weight;
+    total = MAX (total, x) + log1p (exp (-fabs (total - x)));
+  }
+  for (guint i = 0; i < n; i++)
+    rk[i].post = exp (rk[i].score / s->p.lm_weight - total);
+  guint keep = s->nbest ? MIN (s->nbest, n) : n;
+  for (guint i = 0; i < keep; i++)
+    add_ranked (result, &rk[i], rk, n);
+  g_free (rk);
+  for (guint i = 0; i < n; i++)
+    stt_result_remove_hypothesis (result, 0);
+  set_span (result);
+  GST_DEBUG_OBJECT (self, "re-ranked: \"%s\"", stt_result_get_display_text (result));
+  return TRUE;
 }
 
 static gboolean
@@ -134,35 +359,23 @@ gst_stt_rescore_transform_result (GstSttResultFilter *filter, SttResult *result,
   GstSttRescore *self = GST_STT_RESCORE (filter);
   const char *format = NULL;
   GBytes *bytes = stt_result_get_lattice (result, &format);
-  if (result->kind != STT_RESULT_FINAL || !self->lm || !bytes)
+  SttHypothesis *best = stt_result_get_best (result);
+  if (result->kind != STT_RESULT_FINAL || !self->lm || !best)
     return TRUE;
+  Settings s = get_settings (self);
+  double conf = stt_hypothesis_get_confidence (best);
+  if (conf >= 0 && conf >= s.keep_confidence) {
+    GST_DEBUG_OBJECT (self, "confidence %g >= keep-confidence %g, result kept", conf,
+        s.keep_confidence);
+    return TRUE;
+  }
+  if (!bytes)
+    return rescore_nbest (self, result, &s);
   if (g_strcmp0 (format, "stt-lattice-1") != 0) {
     GST_DEBUG_OBJECT (self, "lattice format \"%s\" unknown, result passed through", format);
     return TRUE;
   }
-  guint nbest;
-  RescoreParams p = get_params (self, &nbest);
-  if (nbest == 0)
-    nbest = MAX (stt_result_get_n_hypotheses (result), 1);
-  RescoreLattice *l = rescore_lattice_parse (bytes, error);
-  if (!l)
-    return FALSE;
-  GPtrArray *paths = rescore_lattice_nbest (l, self->lm, &p, nbest);
-  if (paths->len > 0 && ((RescorePath *) g_ptr_array_index (paths, 0))->words->len > 0) {
-    while (stt_result_get_n_hypotheses (result) > 0)
-      stt_result_remove_hypothesis (result, 0);
-    for (guint i = 0; i < paths->len; i++)
-      add_path (result, l, g_ptr_array_index (paths, i));
-    SttHypothesis *best = stt_result_get_best (result);
-    const SttWord *first = stt_hypothesis_get_word (best, 0);
-    const SttWord *last = stt_hypothesis_get_word (best, stt_hypothesis_get_n_words (best) - 1);
-    result->offset = first->offset;
-    result->duration = last->offset + last->duration - first->offset;
-    GST_DEBUG_OBJECT (self, "rescored: \"%s\"", stt_result_get_display_text (result));
-  }
-  g_ptr_array_unref (paths);
-  rescore_lattice_free (l);
-  return TRUE;
+  return rescore_lattice (self, result, bytes, &s, error);
 }
 
 static void
@@ -190,6 +403,15 @@ gst_stt_rescore_set_property (GObject *object, guint prop_id, const GValue *valu
       break;
     case PROP_NBEST:
       self->nbest = g_value_get_uint (value);
+      break;
+    case PROP_KEEP_CONFIDENCE:
+      self->keep_confidence = g_value_get_double (value);
+      break;
+    case PROP_MARGIN:
+      self->margin = g_value_get_double (value);
+      break;
+    case PROP_FIRST_PASS_BEAM:
+      self->first_pass_beam = g_value_get_double (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -219,6 +441,15 @@ gst_stt_rescore_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_NBEST:
       g_value_set_uint (value, self->nbest);
+      break;
+    case PROP_KEEP_CONFIDENCE:
+      g_value_set_double (value, self->keep_confidence);
+      break;
+    case PROP_MARGIN:
+      g_value_set_double (value, self->margin);
+      break;
+    case PROP_FIRST_PASS_BEAM:
+      g_value_set_double (value, self->first_pass_beam);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -267,6 +498,21 @@ gst_stt_rescore_class_init (GstSttRescoreClass *klass)
   g_object_class_install_property (oc, PROP_NBEST, g_param_spec_uint ("nbest", "N-best",
           "Hypotheses per rescored final result (distinct word sequences); 0 = as many as "
           "the incoming result has", 0, 100, 0, rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (oc, PROP_KEEP_CONFIDENCE,
+      g_param_spec_double ("keep-confidence", "Keep confidence",
+          "Final results whose incoming best hypothesis has at least this confidence (0..1) "
+          "are left unchanged; above 1 = rescore every result; -1 = the rescore model's value",
+          -1.0, 2.0, -1.0, rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (oc, PROP_MARGIN, g_param_spec_double ("margin", "Margin",
+          "Natural-log score by which the rescored best hypothesis must beat the incoming "
+          "best (both scored with the rescoring LM) to replace it; -1 = the rescore model's "
+          "value", -1.0, 1000.0, -1.0, rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (oc, PROP_FIRST_PASS_BEAM,
+      g_param_spec_double ("first-pass-beam", "First-pass beam",
+          "Lattice rescoring: the rescored best replaces the incoming best only when, scored "
+          "with the first pass's own LM weight and penalty (the lattice's), it is at most this "
+          "many natural-log units worse; 1e9 = no limit; -1 = the rescore model's value",
+          -1.0, 1e9, -1.0, rw | GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_set_static_metadata (ec, "Speech-to-text lattice rescorer", "Filter/Text",
       "Rescores the word lattice of each final result with another language model",
@@ -284,4 +530,7 @@ gst_stt_rescore_init (GstSttRescore *self)
 {
   self->model_id = g_strdup (STT_DEFAULT_RESCORE_MODEL_ID);
   self->interpolation_weight = -1.0;
+  self->keep_confidence = -1.0;
+  self->margin = -1.0;
+  self->first_pass_beam = -1.0;
 }

@@ -277,3 +277,10 @@ rescore_lattice_get_frame_rate (const RescoreLattice *l)
 {
   return l->frame_rate;
 }
+
+void
+rescore_lattice_get_weights (const RescoreLattice *l, double *lm_weight, double *wip)
+{
+  *lm_weight = l->lm_weight;
+  *wip = l->wip;
+}

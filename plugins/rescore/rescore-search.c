@@ -102,6 +102,37 @@ history_after (const Ctx *c, guint n, Ids h1, Ids h2, Ids *o1, Ids *o2)
   }
 }
 
+static void
+ctx_init (Ctx *c, const RescoreLm *lm, const RescoreParams *params)
+{
+  c->lm = lm;
+  c->p = *params;
+  if (!lm->own)
+    c->p.lambda = 0;
+  else if (!lm->base)
+    c->p.lambda = 1;
+  c->bos = word_ids (lm, "<s>");
+  c->eos = word_ids (lm, "</s>");
+  c->none.b = c->none.o = STT_LM_NO_WORD;
+}
+
+double
+rescore_lm_sentence (const RescoreLm *lm, const RescoreParams *params,
+    const char *const *words, guint n)
+{
+  Ctx c = { 0 };
+  ctx_init (&c, lm, params);
+  Ids h1 = c.bos, h2 = c.none;
+  double sum = 0;
+  for (guint i = 0; i < n; i++) {
+    Ids w = word_ids (lm, words[i]);
+    sum += lm_ln (&c, w, h1, h2);
+    h2 = h1;
+    h1 = w;
+  }
+  return sum + lm_ln (&c, c.eos, h1, h2);
+}
+
 /* ---- posteriors ------------------------------------------------------------------------- */
 
 typedef struct {
@@ -178,6 +209,7 @@ confidence (const RescoreLattice *l, const Fb *fb, guint n)
 
 typedef struct {
   double score;
+  double ac, lm;                /* acoustic + filler penalties; Σ ln P of the words */
   gint32 node, prev;            /* prev: entry index, -1 at the start */
   Ids h1, h2;
   guint64 hash;                 /* of the non-filler word sequence */
@@ -193,14 +225,20 @@ hash_word (guint64 h, const char *word)
 static void
 extend (const Ctx *c, GArray *entries, gint32 *list, guint k, guint n, gint32 prev)
 {
-  Entry p = { 0, -1, -1, c->bos, c->none, 0 };
+  Entry p = { 0, 0, 0, -1, -1, c->bos, c->none, 0 };
   if (prev >= 0)
     p = g_array_index (entries, Entry, prev);
   const LatNode *x = &c->l->nodes[n];
-  Entry e = { p.score + x->ascr + term (c, n, p.h1, p.h2), n, prev, { 0, 0 }, { 0, 0 }, p.hash };
+  double t = term (c, n, p.h1, p.h2);
+  Entry e = { p.score + x->ascr + t, p.ac + x->ascr, p.lm, n, prev, { 0, 0 }, { 0, 0 },
+    p.hash };
   history_after (c, n, p.h1, p.h2, &e.h1, &e.h2);
-  if (!x->filler)
+  if (x->filler)
+    e.ac += t;
+  else {
+    e.lm += lm_ln (c, c->ids[n], p.h1, p.h2);
     e.hash = hash_word (p.hash, x->word);
+  }
   stt_topk_insert (entries, list, k, &e, G_STRUCT_OFFSET (Entry, score),
       G_STRUCT_OFFSET (Entry, hash));
 }
@@ -218,7 +256,10 @@ make_path (const Ctx *c, GArray *entries, const Fb *fb, gint32 final)
 {
   RescorePath *path = g_new0 (RescorePath, 1);
   path->words = g_array_new (FALSE, FALSE, sizeof (RescoreWord));
-  path->score = g_array_index (entries, Entry, final).score;
+  const Entry *fe = &g_array_index (entries, Entry, final);
+  path->score = fe->score;
+  path->acoustic_score = fe->ac;
+  path->lm_score = fe->lm;
   for (gint32 e = g_array_index (entries, Entry, final).prev; e >= 0;
       e = g_array_index (entries, Entry, e).prev) {
     gint32 n = g_array_index (entries, Entry, e).node;
@@ -235,14 +276,10 @@ GPtrArray *
 rescore_lattice_nbest (RescoreLattice *l, const RescoreLm *lm, const RescoreParams *params,
     guint n)
 {
-  Ctx c = { lm, *params, l, g_new (Ids, MAX (l->n_nodes, 1)) };
-  if (!lm->own)
-    c.p.lambda = 0;
-  else if (!lm->base)
-    c.p.lambda = 1;
-  c.bos = word_ids (lm, "<s>");
-  c.eos = word_ids (lm, "</s>");
-  c.none.b = c.none.o = STT_LM_NO_WORD;
+  Ctx c = { 0 };
+  ctx_init (&c, lm, params);
+  c.l = l;
+  c.ids = g_new (Ids, MAX (l->n_nodes, 1));
   for (guint i = 0; i < l->n_nodes; i++)
     c.ids[i] = l->nodes[i].filler ? c.none : word_ids (lm, l->nodes[i].word);
 
@@ -270,6 +307,7 @@ rescore_lattice_nbest (RescoreLattice *l, const RescoreLm *lm, const RescorePara
     for (guint r = 0; b->is_final && r < k && list[r] >= 0; r++) {
       Entry e = g_array_index (entries, Entry, list[r]);
       e.score += end_term (&c, e.h1, e.h2);
+      e.lm += lm_ln (&c, c.eos, e.h1, e.h2);
       e.prev = list[r];
       stt_topk_insert (entries, final, k, &e, G_STRUCT_OFFSET (Entry, score),
           G_STRUCT_OFFSET (Entry, hash));

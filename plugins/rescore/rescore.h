@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 /* The default en-US rescore model (the base model's full trigram LM with the rescoring LM
  * weight tuned on the dev set), built by `meson compile -C build default-rescore-model`. */
 #define STT_DEFAULT_RESCORE_MODEL_ID "7c3e9a52-1d4b-4f6e-8a27-5b9d0c4e2f13"
+/* Hypothesis members (docs/results.md) with the parts of its score that sttdecoder sets and
+ * the N-best re-ranking reads: Σ acoustic + filler scores, and Σ ln P of its words. */
+#define STT_RESCORE_ACOUSTIC_MEMBER "AcousticScore"
+#define STT_RESCORE_LM_MEMBER "LmScore"
 /* Manifest file name of a rescore model's own LM (absent when it rescores with the base LM). */
 #define STT_RESCORE_LM_FILE "lm/rescore.bin"
 
@@ -33,6 +37,9 @@ typedef struct {
   SttLm *own;                   /* the rescore model's LM, or NULL (λ = 0) */
   double lambda;                /* weight of @own */
   double lm_weight, wip;        /* the model's settings */
+  double keep_confidence;       /* results at least this confident are kept (> 1: none) */
+  double margin;                /* nats the rescored best must win by */
+  double first_pass_beam;       /* nats the rescored best may lose under first-pass weights */
 } RescoreLm;
 
 /* Open the LMs of rescore model @model: its own LM and/or its base model's LM. */
@@ -46,6 +53,9 @@ RescoreLattice *rescore_lattice_parse (GBytes *bytes, GError **error);
 void rescore_lattice_free (RescoreLattice *lattice);
 gint64 rescore_lattice_get_first_frame (const RescoreLattice *lattice);
 guint rescore_lattice_get_frame_rate (const RescoreLattice *lattice);
+/* The first pass's LM weight and word insertion penalty (header lm-weight, wip). */
+void rescore_lattice_get_weights (const RescoreLattice *lattice, double *lm_weight,
+    double *wip);
 
 typedef struct {
   const char *word;             /* owned by the lattice */
@@ -56,6 +66,8 @@ typedef struct {
 typedef struct {
   GArray *words;                /* RescoreWord, fillers left out */
   double score;
+  double acoustic_score;        /* Σ acoustic scores + filler penalties (nats) */
+  double lm_score;              /* Σ ln P of the words and </s> under the rescoring LM */
 } RescorePath;
 
 typedef struct {
@@ -67,5 +79,10 @@ typedef struct {
  * lattice. Free the array with g_ptr_array_unref. */
 GPtrArray *rescore_lattice_nbest (RescoreLattice *lattice, const RescoreLm *lm,
     const RescoreParams *params, guint n);
+
+/* Σ ln P(w | two previous words) of the @n @words and of </s>, after <s>, under @lm mixed at
+ * @params->lambda (natural log; every term is floored at -50, as in the lattice search). */
+double rescore_lm_sentence (const RescoreLm *lm, const RescoreParams *params,
+    const char *const *words, guint n);
 
 G_END_DECLS

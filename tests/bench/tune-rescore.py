@@ -1,14 +1,22 @@
 #!/usr/bin/python3
-# gst-stt — grid search of sttrescore's LM weight and word insertion penalty on the dev set
+# gst-stt — grid search of sttrescore's settings on the dev set, on a fixed half of it
 # (how the default rescore model's values were chosen, docs/benchmarks.md "Rescoring").
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Each utterance is decoded once; one chained `sttrescore` per setting rescores the same lattice
-# (it stays attached), and every element's final texts are scored as bench-wer.py does.
+# Each utterance is decoded once; the decoder's results go through a tee to one `sttrescore`
+# per setting (so every rescorer sees the first pass's result, lattice and confidence), and
+# every element's final texts are scored as bench-wer.py does.
+#
+# The utterances are split in two fixed halves by the SHA-1 of the file name without ".wav"
+# (even = "tune", odd = "test", see split()): choose settings on the tune half, report the test
+# half (and all). Per setting it prints WER on tune, test, all, and per set (all utterances).
 #
 # Usage: tests/bench/tune-rescore.py [--build build] [--sets a,b] [--fe 'sttfeatures props']
-#                                    [--model ID] "LW,WIP;LW,WIP;..."
+#          [--props 'sttdecoder props'] [--model ID] "LW,WIP[,KEEP[,MARGIN[,BEAM]]];..."
+# KEEP = keep-confidence (default 2: rescore every result), MARGIN = margin (default 0),
+# BEAM = first-pass-beam (default 1e9: off).
 import argparse
+import hashlib
 import importlib.util
 import os
 import sys
@@ -19,10 +27,16 @@ bench_wer = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench_wer)
 
 
-def decode(Gst, wav, fe, chain):
+def split(uid):
+    """'tune' or 'test': a fixed half of the dev utterances, by the hash of the file name."""
+    return 'tune' if int(hashlib.sha1(uid.encode()).hexdigest(), 16) % 2 == 0 else 'test'
+
+
+def decode(Gst, wav, fe, props, branches):
+    tee = ''.join(' t. ! queue ! %s ! fakesink' % b for b in branches)
     pipe = Gst.parse_launch('filesrc location="%s" ! decodebin ! audioconvert ! audioresample ! '
-                            'sttfeatures %s ! sttacoustic ! sttdecoder name=dec ! %s ! fakesink'
-                            % (wav, fe, chain))
+                            'sttfeatures %s ! sttacoustic ! sttdecoder name=dec %s ! tee name=t%s'
+                            % (wav, fe, props, tee))
     bus = pipe.get_bus()
     texts = {}
     pipe.set_state(Gst.State.PLAYING)
@@ -30,6 +44,8 @@ def decode(Gst, wav, fe, chain):
         msg = bus.timed_pop_filtered(Gst.CLOCK_TIME_NONE, Gst.MessageType.ELEMENT |
                                      Gst.MessageType.EOS | Gst.MessageType.ERROR)
         if msg.type != Gst.MessageType.ELEMENT:
+            if msg.type == Gst.MessageType.ERROR:
+                raise SystemExit('%s: %s' % (wav, msg.parse_error()[0].message))
             break
         s = msg.get_structure()
         if s.get_name() == 'stt-result' and s.get_value('final'):
@@ -45,6 +61,7 @@ def main():
                     os.path.join(bench_wer.ROOT, '..', 'shared', 'data'))
     ap.add_argument('--sets', default='')
     ap.add_argument('--fe', default='', help='sttfeatures properties, e.g. cmn=batch')
+    ap.add_argument('--props', default='', help='sttdecoder properties, e.g. lattice=false')
     ap.add_argument('--model', default='', help='rescore model (default: the element default)')
     ap.add_argument('grid')
     args = ap.parse_args()
@@ -56,24 +73,38 @@ def main():
     gi.require_version('Gst', '1.0')
     from gi.repository import Gst
     Gst.init(None)
-    grid = [tuple(float(v) for v in g.split(',')) for g in args.grid.split(';')]
+    grid = []
+    for g in args.grid.split(';'):
+        v = [float(x) for x in g.split(',')]
+        grid.append(tuple(v + [2.0, 0.0, 1e9][len(v) - 2:]))
     model = 'model=%s' % args.model if args.model else ''
-    chain = ' ! '.join('sttrescore name=r%d %s lm-weight=%g word-insertion-penalty=%g' %
-                       (i, model, lw, wip) for i, (lw, wip) in enumerate(grid))
+    branches = ['sttrescore name=r%d %s lm-weight=%g word-insertion-penalty=%g '
+                'keep-confidence=%g margin=%g first-pass-beam=%g' % ((i, model) + g)
+                for i, g in enumerate(grid)]
     names = ['dec'] + ['r%d' % i for i in range(len(grid))]
-    errs = [0] * len(names)
-    words = 0
-    for _, utts in bench_wer.load_sets(args.data, set(s for s in args.sets.split(',') if s)):
-        for _, wav, ref in utts:
-            texts = decode(Gst, wav, args.fe, chain)
+    errs = {}    # (name, group) -> errors; groups: tune, test, all, and each set
+    words = {}
+    for set_name, utts in bench_wer.load_sets(args.data, set(s for s in args.sets.split(',')
+                                                             if s)):
+        for uid, wav, ref in utts:
+            texts = decode(Gst, wav, args.fe, args.props, branches)
             r = bench_wer.normalise(ref)
-            words += len(r)
-            for i, k in enumerate(names):
+            groups = (split(uid), 'all', set_name)
+            for grp in groups:
+                words[grp] = words.get(grp, 0) + len(r)
+            for k in names:
                 hyp = bench_wer.normalise(' '.join(t for t in texts.get(k, []) if t))
-                errs[i] += bench_wer.edit_distance(r, hyp)
-    print('first pass: WER %.2f%%' % (100 * errs[0] / max(words, 1)))
-    for i, (lw, wip) in enumerate(grid):
-        print('lm-weight %g wip %g: WER %.2f%%' % (lw, wip, 100 * errs[i + 1] / max(words, 1)))
+                e = bench_wer.edit_distance(r, hyp)
+                for grp in groups:
+                    errs[k, grp] = errs.get((k, grp), 0) + e
+    sets = [g for g in words if g not in ('tune', 'test', 'all')]
+    cols = ['tune', 'test', 'all'] + sets
+    print('setting (lm-weight, wip, keep-confidence, margin, first-pass-beam) | ' +
+          ' | '.join(cols))
+    for i, k in enumerate(names):
+        label = 'first pass' if k == 'dec' else '%g, %g, %g, %g, %g' % grid[i - 1]
+        print('%s | %s' % (label, ' | '.join('%.2f%%' % (100 * errs.get((k, c), 0) /
+                                                         max(words[c], 1)) for c in cols)))
 
 
 if __name__ == '__main__':

@@ -1,6 +1,7 @@
 /* gst-stt — GstCheck tests of sttrescore: a domain LM built from a user's text (stt-rescore-model
- * --text) moves a real recording's hypothesis towards the domain; a malformed LM or lattice is
- * refused with a clear warning while results pass through unchanged; refcounts.
+ * --text) moves a real recording's hypothesis towards the domain, by lattice rescoring and by
+ * N-best re-ranking (decoder lattice=false); a malformed LM or lattice is refused with a clear
+ * warning while results pass through unchanged, as do results without scores; refcounts.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
@@ -90,12 +91,13 @@ final_probe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_OK;
 }
 
-/* Decode @rel through sttdecoder ! sttrescore (default model) ! sttrescore @props (each
- * rescorer searches the lattice the decoder attached); the decoder's finals in @firsts, the
- * default rescore model's in @plains, the last rescorer's in @finals. */
+/* Decode @rel through sttdecoder @dec_props ! sttrescore (default model) ! sttrescore @props
+ * (each rescorer searches the lattice the decoder attached, or re-ranks the N-best list
+ * without one); the decoder's finals in @firsts, the default rescore model's in @plains, the
+ * last rescorer's in @finals. */
 static void
-decode (const char *rel, const char *props, GPtrArray *firsts, GPtrArray *plains,
-    GPtrArray *finals)
+decode (const char *rel, const char *dec_props, const char *props, GPtrArray *firsts,
+    GPtrArray *plains, GPtrArray *finals)
 {
   char *path = stt_test_data_path (rel);
   gsize n;
@@ -103,8 +105,9 @@ decode (const char *rel, const char *props, GPtrArray *firsts, GPtrArray *plains
   gint16 *pcm = stt_test_read_wav (path, &n, &rate);
   fail_unless_equals_int (rate, 16000);
   char *desc = g_strdup_printf ("appsrc name=src format=time caps=audio/x-raw,format=S16LE,"
-      "rate=16000,channels=1,layout=interleaved ! sttfeatures ! sttacoustic ! sttdecoder ! "
-      "sttrescore name=plain ! sttrescore name=resc %s ! appsink name=sink sync=false", props);
+      "rate=16000,channels=1,layout=interleaved ! sttfeatures ! sttacoustic ! sttdecoder %s ! "
+      "sttrescore name=plain ! sttrescore name=resc %s ! appsink name=sink sync=false",
+      dec_props, props);
   GError *error = NULL;
   GstElement *pipe = gst_parse_launch (desc, &error);
   g_assert_no_error (error);
@@ -210,29 +213,63 @@ all_text (GPtrArray *results)
   return g_string_free (s, FALSE);
 }
 
+/* UTT decoded with the domain model as the last rescorer (see decode ()): the results of
+ * each stage, their texts and word errors against the reference. */
+typedef struct {
+  char *models_dir, *dir;
+  GPtrArray *firsts, *plains, *finals;
+  char *ref, *first, *plain, *rescored;
+  guint e1, e0, e2;             /* errors of the first pass, default model, domain model */
+} DomainRun;
+
+static void
+domain_run (DomainRun *d, const char *dec_props)
+{
+  d->dir = build_domain_model (domain_text, &d->models_dir);
+  char *props = g_strdup_printf ("model=%s", d->dir);
+  d->firsts = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
+  d->plains = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
+  d->finals = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
+  decode (WAV, dec_props, props, d->firsts, d->plains, d->finals);
+  g_free (props);
+  fail_unless (d->finals->len > 0 && d->finals->len == d->firsts->len &&
+      d->plains->len == d->firsts->len);
+  d->ref = reference (UTT);
+  d->first = all_text (d->firsts);
+  d->plain = all_text (d->plains);
+  d->rescored = all_text (d->finals);
+  d->e1 = word_errors (d->ref, d->first);
+  d->e0 = word_errors (d->ref, d->plain);
+  d->e2 = word_errors (d->ref, d->rescored);
+  GST_INFO ("decoder %s: ref \"%s\"\nfirst pass \"%s\" (%u errors)\ndefault rescore model "
+      "\"%s\" (%u)\ndomain model \"%s\" (%u errors)", dec_props, d->ref, d->first, d->e1,
+      d->plain, d->e0, d->rescored, d->e2);
+  fail_unless (d->e1 > 0, "the first pass now gets %s right; pick another utterance", UTT);
+  fail_unless (d->e2 < d->e1, "rescoring with the domain LM did not move \"%s\" towards \"%s\" "
+      "(got \"%s\")", d->first, d->ref, d->rescored);
+  /* the domain text, not the rescoring itself, makes the difference */
+  fail_unless (d->e2 < d->e0, "the default rescore model already gives \"%s\" (domain: "
+      "\"%s\")", d->plain, d->rescored);
+}
+
+static void
+domain_run_free (DomainRun *d)
+{
+  g_free (d->ref);
+  g_free (d->first);
+  g_free (d->plain);
+  g_free (d->rescored);
+  g_ptr_array_unref (d->firsts);
+  g_ptr_array_unref (d->plains);
+  g_ptr_array_unref (d->finals);
+  remove_model (d->models_dir, d->dir);
+}
+
 GST_START_TEST (test_domain_lm_moves_hypothesis)
 {
-  char *models_dir;
-  char *dir = build_domain_model (domain_text, &models_dir);
-  char *props = g_strdup_printf ("model=%s", dir);
-  GPtrArray *firsts = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
-  GPtrArray *plains = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
-  GPtrArray *finals = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
-  decode (WAV, props, firsts, plains, finals);
-  fail_unless (finals->len > 0 && finals->len == firsts->len && plains->len == firsts->len);
-
-  char *ref = reference (UTT);
-  char *first = all_text (firsts), *plain = all_text (plains), *rescored = all_text (finals);
-  guint e1 = word_errors (ref, first), e0 = word_errors (ref, plain);
-  guint e2 = word_errors (ref, rescored);
-  GST_INFO ("ref \"%s\"\nfirst pass \"%s\" (%u errors)\ndefault rescore model \"%s\" (%u)\n"
-      "domain model \"%s\" (%u errors)", ref, first, e1, plain, e0, rescored, e2);
-  fail_unless (e1 > 0, "the first pass now gets %s right; pick another utterance", UTT);
-  fail_unless (e2 < e1, "rescoring with the domain LM did not move \"%s\" towards \"%s\" (got "
-      "\"%s\")", first, ref, rescored);
-  /* the domain text, not the rescoring itself, makes the difference */
-  fail_unless (e2 < e0, "the default rescore model already gives \"%s\" (domain: \"%s\")",
-      plain, rescored);
+  DomainRun d;
+  domain_run (&d, "");
+  GPtrArray *finals = d.finals;
 
   for (guint i = 0; i < finals->len; i++) {
     SttResult *r = g_ptr_array_index (finals, i);
@@ -256,25 +293,18 @@ GST_START_TEST (test_domain_lm_moves_hypothesis)
                 stt_hypothesis_get_text (stt_result_get_best (r), STT_TEXT_LEXICAL)));
     }
   }
-  g_free (ref);
-  g_free (first);
-  g_free (plain);
-  g_free (rescored);
-  g_ptr_array_unref (firsts);
-  g_ptr_array_unref (plains);
-  g_ptr_array_unref (finals);
-  g_free (props);
-  remove_model (models_dir, dir);
+  domain_run_free (&d);
 }
 GST_END_TEST;
 
-/* A harness on sttrescore (model @model, NULL = default) whose bus is set before it starts, so
- * the warnings of its start can be read. */
+/* A harness on sttrescore (model @model, NULL = default; every result rescored, whatever its
+ * confidence) whose bus is set before it starts, so the warnings of its start can be read. */
 static GstHarness *
 harness (const char *model, GstBus **bus)
 {
   GstElement *e = gst_element_factory_make ("sttrescore", NULL);
   fail_unless (e != NULL);
+  g_object_set (e, "keep-confidence", 2.0, NULL);
   if (model)
     g_object_set (e, "model", model, NULL);
   *bus = gst_bus_new ();
@@ -397,6 +427,110 @@ GST_START_TEST (test_malformed_lattice_passes_through)
 }
 GST_END_TEST;
 
+static double
+hyp_score (SttHypothesis *h, const char *member)
+{
+  JsonNode *n = json_object_get_member (stt_hypothesis_get_extra (h), member);
+  fail_unless (n != NULL && JSON_NODE_HOLDS_VALUE (n), "hypothesis \"%s\" has no %s",
+      stt_hypothesis_get_text (h, STT_TEXT_LEXICAL), member);
+  return json_node_get_double (n);
+}
+
+static guint
+n_words (SttHypothesis *h)
+{
+  char **w = g_strsplit (stt_hypothesis_get_text (h, STT_TEXT_LEXICAL), " ", -1);
+  guint n = g_strv_length (w);
+  g_strfreev (w);
+  return n;
+}
+
+/* Without a lattice (sttdecoder lattice=false) the N-best list is re-ranked with the domain LM;
+ * the decoder keeps 20 hypotheses so that the domain's reading is among them. */
+GST_START_TEST (test_nbest_without_lattice)
+{
+  DomainRun d;
+  domain_run (&d, "lattice=false nbest=20");
+  GPtrArray *firsts = d.firsts, *plains = d.plains, *finals = d.finals;
+
+  /* The decoder's hypotheses carry the parts of their score: AcousticScore + 8 · LmScore +
+   * wip (-3) per word and </s> is the first pass's lattice score (LM weight 6.5 · 8/6.5),
+   * by which its N-best list is ordered. */
+  for (guint i = 0; i < firsts->len; i++) {
+    SttResult *r = g_ptr_array_index (firsts, i);
+    fail_unless (stt_result_get_lattice (r, NULL) == NULL);
+    double prev = G_MAXDOUBLE;
+    for (guint k = 0; k < stt_result_get_n_hypotheses (r); k++) {
+      SttHypothesis *h = stt_result_get_hypothesis (r, k);
+      double lm = hyp_score (h, "LmScore"), ac = hyp_score (h, "AcousticScore");
+      fail_unless (lm < 0 && ac < 0);
+      double score = ac + 8.0 * lm - 3.0 * (n_words (h) + 1);
+      fail_unless (score <= prev + 1e-3, "hypothesis %u scores %g, above the one before (%g)",
+          k, score, prev);
+      prev = score;
+    }
+  }
+
+  /* The re-ranked list is the incoming one reordered: same hypotheses, same acoustic scores,
+   * LmScore now the domain mixture's; confidences are posteriors; the span follows the best. */
+  for (guint i = 0; i < finals->len; i++) {
+    SttResult *in = g_ptr_array_index (plains, i), *r = g_ptr_array_index (finals, i);
+    fail_unless_equals_int (stt_result_get_n_hypotheses (r), stt_result_get_n_hypotheses (in));
+    for (guint k = 0; k < stt_result_get_n_hypotheses (r); k++) {
+      SttHypothesis *h = stt_result_get_hypothesis (r, k);
+      const char *text = stt_hypothesis_get_text (h, STT_TEXT_LEXICAL);
+      gboolean found = FALSE;
+      for (guint j = 0; j < stt_result_get_n_hypotheses (in) && !found; j++) {
+        SttHypothesis *g = stt_result_get_hypothesis (in, j);
+        if (g_str_equal (text, stt_hypothesis_get_text (g, STT_TEXT_LEXICAL))) {
+          found = TRUE;
+          fail_unless (hyp_score (h, "AcousticScore") == hyp_score (g, "AcousticScore"));
+          fail_unless_equals_int (stt_hypothesis_get_n_words (h),
+              stt_hypothesis_get_n_words (g));
+        }
+      }
+      fail_unless (found, "\"%s\" was not in the incoming N-best list", text);
+      double c = stt_hypothesis_get_confidence (h);
+      fail_unless (c >= 0 && c <= 1);
+      for (guint w = 0; w < stt_hypothesis_get_n_words (h); w++) {
+        c = stt_hypothesis_get_word (h, w)->confidence;
+        fail_unless (c >= 0 && c <= 1);
+      }
+    }
+    SttHypothesis *best = stt_result_get_best (r);
+    fail_unless_equals_int64 (r->offset, stt_hypothesis_get_word (best, 0)->offset);
+  }
+  domain_run_free (&d);
+}
+GST_END_TEST;
+
+/* Without a lattice, results whose hypotheses lack an AcousticScore (from another source, or
+ * only some of them scored) are not re-ranked: they pass through unchanged. */
+GST_START_TEST (test_nbest_without_scores_passes_through)
+{
+  GstBus *bus;
+  GstHarness *h = harness (NULL, &bus);
+  SttResult *r = stt_test_result_new ("to to mention hands", 0);
+  SttHypothesis *second = stt_result_add_hypothesis (r);
+  stt_hypothesis_set_text (second, STT_TEXT_LEXICAL, "the two men shook hands");
+  char *in = stt_result_to_json (r, NULL);
+  char *out = push_pull (h, r);
+  fail_unless_equals_string (out, in);
+  g_free (in);
+  g_free (out);
+  /* the second one scored, the first not: still unchanged */
+  json_object_set_double_member (stt_hypothesis_get_extra (second), "AcousticScore", -10.0);
+  in = stt_result_to_json (r, NULL);
+  out = push_pull (h, r);
+  fail_unless_equals_string (out, in);
+  g_free (in);
+  g_free (out);
+  stt_result_unref (r);
+  fail_unless (gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING) == NULL);
+  teardown (h, bus);
+}
+GST_END_TEST;
+
 static Suite *
 sttrescore_suite (void)
 {
@@ -406,6 +540,8 @@ sttrescore_suite (void)
   tcase_add_test (tc, test_domain_lm_moves_hypothesis);
   tcase_add_test (tc, test_malformed_lm_passes_through);
   tcase_add_test (tc, test_malformed_lattice_passes_through);
+  tcase_add_test (tc, test_nbest_without_lattice);
+  tcase_add_test (tc, test_nbest_without_scores_passes_through);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -184,6 +184,11 @@ typedef struct {
   GArray *words;                /* SttLatticeWord, fillers removed */
   double score;                 /* total path score, nats */
   double posterior;             /* path posterior over the lattice, in [0,1] */
+  /* The parts of @score, so that another LM can re-rank the N-best list without the lattice:
+   * score = acoustic_score + lw · lm_score + wip · (words + 1), with the lattice's LM weight
+   * lw and penalty wip (a wip is also added for </s>). */
+  double acoustic_score;        /* Σ acoustic log-likelihoods + silence/filler penalties, nats */
+  double lm_score;              /* Σ ln P(w | h) over the words and </s>, unweighted, nats */
 } SttLatticePath;
 
 void stt_lattice_free (SttLattice *lattice);
