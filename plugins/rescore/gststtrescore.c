@@ -13,8 +13,9 @@
  * over the rescored lattice. A result without a lattice whose hypotheses carry their
  * AcousticScore (sttdecoder lattice=false) has its N-best list re-ranked instead, with
  * confidences = posteriors over that list. Left unchanged: partial results, results the
- * first pass is confident of (keep-confidence), results where the rescored best does not win
- * by margin, results without lattice or scores, lattices without a complete path. When the
+ * first pass is confident of (keep-confidence) or whose words fit the audio well
+ * (keep-acoustic-score, lattice only), results without lattice or scores, lattices without a
+ * complete path. When the
  * model or its LM cannot be used, the element posts a warning once and passes every result
  * through unchanged.
  *
@@ -42,8 +43,7 @@ enum {
   PROP_INTERPOLATION_WEIGHT,
   PROP_NBEST,
   PROP_KEEP_CONFIDENCE,
-  PROP_MARGIN,
-  PROP_FIRST_PASS_BEAM,
+  PROP_KEEP_ACOUSTIC_SCORE,
 };
 
 #define TICKS_PER_SECOND 10000000
@@ -53,7 +53,7 @@ struct _GstSttRescore {
 
   /* properties, under the object lock; negative / unset = the model's value */
   char *model_id;
-  double lm_weight, wip, interpolation_weight, keep_confidence, margin, first_pass_beam;
+  double lm_weight, wip, interpolation_weight, keep_confidence, keep_acoustic;
   gboolean wip_set;
   guint nbest;
 
@@ -127,7 +127,7 @@ add_path (SttResult *r, const RescoreLattice *l, const RescorePath *path)
 typedef struct {
   RescoreParams p;
   guint nbest;
-  double keep_confidence, margin, first_pass_beam;
+  double keep_confidence, keep_acoustic;
 } Settings;
 
 /* The settings: properties where set, else the model's. */
@@ -135,8 +135,8 @@ static Settings
 get_settings (GstSttRescore *self)
 {
   const RescoreLm *lm = self->lm;
-  Settings s = { { lm->lm_weight, lm->wip, lm->lambda }, 0, lm->keep_confidence, lm->margin,
-    lm->first_pass_beam };
+  Settings s = { { lm->lm_weight, lm->wip, lm->lambda }, 0, lm->keep_confidence,
+    lm->keep_acoustic };
   GST_OBJECT_LOCK (self);
   if (self->lm_weight > 0)
     s.p.lm_weight = self->lm_weight;
@@ -146,10 +146,8 @@ get_settings (GstSttRescore *self)
     s.p.lambda = self->interpolation_weight;
   if (self->keep_confidence >= 0)
     s.keep_confidence = self->keep_confidence;
-  if (self->margin >= 0)
-    s.margin = self->margin;
-  if (self->first_pass_beam >= 0)
-    s.first_pass_beam = self->first_pass_beam;
+  if (self->keep_acoustic <= 0)
+    s.keep_acoustic = self->keep_acoustic;
   s.nbest = self->nbest;
   GST_OBJECT_UNLOCK (self);
   return s;
@@ -168,22 +166,33 @@ set_span (SttResult *r)
   r->duration = last->offset + last->duration - first->offset;
 }
 
-/* Whether path @path has the words of hypothesis @h. */
+/* Whether the words of @h fit the audio well: their acoustic score per frame in the lattice
+ * is at least @keep (sttdecoder's word times are exact lattice frames). */
 static gboolean
-same_words (const RescorePath *path, const SttHypothesis *h)
+fits_well (GstSttRescore *self, const RescoreLattice *l, const SttHypothesis *h, double keep)
 {
-  if (path->words->len != stt_hypothesis_get_n_words (h))
+  guint n = stt_hypothesis_get_n_words (h);
+  if (keep >= 0 || n == 0)
     return FALSE;
-  for (guint i = 0; i < path->words->len; i++) {
-    if (strcmp (g_array_index (path->words, RescoreWord, i).word,
-            stt_hypothesis_get_word (h, i)->word) != 0)
-      return FALSE;
+  RescoreSpan *spans = g_new (RescoreSpan, n);
+  gint64 rate = rescore_lattice_get_frame_rate (l), first = rescore_lattice_get_first_frame (l);
+  for (guint i = 0; i < n; i++) {
+    const SttWord *w = stt_hypothesis_get_word (h, i);
+    spans[i].word = w->word;
+    spans[i].start = w->offset * rate / TICKS_PER_SECOND - first;
+    spans[i].end = (w->offset + w->duration) * rate / TICKS_PER_SECOND - first - 1;
   }
-  return TRUE;
+  double fit = 0;
+  gboolean found = rescore_lattice_acoustic_per_frame (l, spans, n, &fit);
+  g_free (spans);
+  GST_LOG_OBJECT (self, "acoustic score %g per frame (found: %d)", fit, found);
+  if (found && fit >= keep)
+    GST_DEBUG_OBJECT (self, "acoustic score %g >= keep-acoustic-score %g per frame, result "
+        "kept", fit, keep);
+  return found && fit >= keep;
 }
 
-/* Lattice rescoring. The search keeps more than @s->nbest paths so that the incoming best
- * is found among them for the margin test (one that is not is beaten by more). */
+/* Lattice rescoring: the N-best list is replaced by the rescored one. */
 static gboolean
 rescore_lattice (GstSttRescore *self, SttResult *result, GBytes *bytes, const Settings *s,
     GError **error)
@@ -192,36 +201,15 @@ rescore_lattice (GstSttRescore *self, SttResult *result, GBytes *bytes, const Se
   RescoreLattice *l = rescore_lattice_parse (bytes, error);
   if (!l)
     return FALSE;
-  GPtrArray *paths = rescore_lattice_nbest (l, self->lm, &s->p, MAX (nbest, 16));
-  const SttHypothesis *old = stt_result_get_best (result);
-  gboolean replace = paths->len > 0 &&
-      ((RescorePath *) g_ptr_array_index (paths, 0))->words->len > 0;
-  const RescorePath *top = replace ? g_ptr_array_index (paths, 0) : NULL, *prev = NULL;
-  for (guint i = 0; replace && old && i < paths->len && !prev; i++) {
-    if (same_words (g_ptr_array_index (paths, i), old))
-      prev = g_ptr_array_index (paths, i);
+  if (fits_well (self, l, stt_result_get_best (result), s->keep_acoustic)) {
+    rescore_lattice_free (l);
+    return TRUE;
   }
-  if (prev && prev != top) {
-    /* the incoming best, found: how much the new best wins by, and how much it loses by
-     * under the first pass's own weights */
-    double lw0, wip0;
-    rescore_lattice_get_weights (l, &lw0, &wip0);
-    double win = top->score - prev->score;
-    double loss = prev->acoustic_score + lw0 * prev->lm_score + wip0 * prev->words->len -
-        (top->acoustic_score + lw0 * top->lm_score + wip0 * top->words->len);
-    replace = win >= s->margin && loss <= s->first_pass_beam;
-    GST_DEBUG_OBJECT (self, "rescored best wins by %g nats (margin %g), loses %g under the "
-        "first pass's weights (beam %g); confidence %g, %.2f s", win, s->margin, loss,
-        s->first_pass_beam, stt_hypothesis_get_confidence (old),
-        (double) result->duration / 1e7);
-  } else if (!prev && replace && old && s->first_pass_beam < 1e9) {
-    replace = FALSE;    /* the incoming best is not among the 16 best rescored paths: the
-                         * new best is far from it */
-  }
-  if (replace) {
+  GPtrArray *paths = rescore_lattice_nbest (l, self->lm, &s->p, nbest);
+  if (paths->len > 0 && ((RescorePath *) g_ptr_array_index (paths, 0))->words->len > 0) {
     while (stt_result_get_n_hypotheses (result) > 0)
       stt_result_remove_hypothesis (result, 0);
-    for (guint i = 0; i < paths->len && i < nbest; i++)
+    for (guint i = 0; i < paths->len; i++)
       add_path (result, l, g_ptr_array_index (paths, i));
     set_span (result);
     GST_DEBUG_OBJECT (self, "rescored: \"%s\"", stt_result_get_display_text (result));
@@ -326,14 +314,7 @@ rescore_nbest (GstSttRescore *self, SttResult *result, const Settings *s)
     rk[i].score = ac + s->p.lm_weight * rk[i].lm + s->p.wip * nw;
     g_strfreev (words);
   }
-  double old = rk[0].score;
   qsort (rk, n, sizeof (Ranked), ranked_cmp);
-  if (rk[0].h != stt_result_get_hypothesis (result, 0) && rk[0].score - old < s->margin) {
-    GST_DEBUG_OBJECT (self, "re-ranked best wins by %g nats < margin %g, result unchanged",
-        rk[0].score - old, s->margin);
-    g_free (rk);
-    return TRUE;
-  }
   double total = -INFINITY;
   for (guint i = 0; i < n; i++) {
     double x = rk[i].score / s->p.lm_weight;
@@ -407,11 +388,8 @@ gst_stt_rescore_set_property (GObject *object, guint prop_id, const GValue *valu
     case PROP_KEEP_CONFIDENCE:
       self->keep_confidence = g_value_get_double (value);
       break;
-    case PROP_MARGIN:
-      self->margin = g_value_get_double (value);
-      break;
-    case PROP_FIRST_PASS_BEAM:
-      self->first_pass_beam = g_value_get_double (value);
+    case PROP_KEEP_ACOUSTIC_SCORE:
+      self->keep_acoustic = g_value_get_double (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -445,11 +423,8 @@ gst_stt_rescore_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_KEEP_CONFIDENCE:
       g_value_set_double (value, self->keep_confidence);
       break;
-    case PROP_MARGIN:
-      g_value_set_double (value, self->margin);
-      break;
-    case PROP_FIRST_PASS_BEAM:
-      g_value_set_double (value, self->first_pass_beam);
+    case PROP_KEEP_ACOUSTIC_SCORE:
+      g_value_set_double (value, self->keep_acoustic);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -503,16 +478,12 @@ gst_stt_rescore_class_init (GstSttRescoreClass *klass)
           "Final results whose incoming best hypothesis has at least this confidence (0..1) "
           "are left unchanged; above 1 = rescore every result; -1 = the rescore model's value",
           -1.0, 2.0, -1.0, rw | GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (oc, PROP_MARGIN, g_param_spec_double ("margin", "Margin",
-          "Natural-log score by which the rescored best hypothesis must beat the incoming "
-          "best (both scored with the rescoring LM) to replace it; -1 = the rescore model's "
-          "value", -1.0, 1000.0, -1.0, rw | GST_PARAM_MUTABLE_PLAYING));
-  g_object_class_install_property (oc, PROP_FIRST_PASS_BEAM,
-      g_param_spec_double ("first-pass-beam", "First-pass beam",
-          "Lattice rescoring: the rescored best replaces the incoming best only when, scored "
-          "with the first pass's own LM weight and penalty (the lattice's), it is at most this "
-          "many natural-log units worse; 1e9 = no limit; -1 = the rescore model's value",
-          -1.0, 1e9, -1.0, rw | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (oc, PROP_KEEP_ACOUSTIC_SCORE,
+      g_param_spec_double ("keep-acoustic-score", "Keep acoustic score",
+          "Lattice rescoring: final results whose incoming best hypothesis's words score at "
+          "least this acoustic log-likelihood per frame (natural log, relative to each "
+          "frame's best senone, so <= 0) are also left unchanged; 0 = keep none this way; "
+          "1 = the rescore model's value", -100.0, 1.0, 1.0, rw | GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_set_static_metadata (ec, "Speech-to-text lattice rescorer", "Filter/Text",
       "Rescores the word lattice of each final result with another language model",
@@ -531,6 +502,5 @@ gst_stt_rescore_init (GstSttRescore *self)
   self->model_id = g_strdup (STT_DEFAULT_RESCORE_MODEL_ID);
   self->interpolation_weight = -1.0;
   self->keep_confidence = -1.0;
-  self->margin = -1.0;
-  self->first_pass_beam = -1.0;
+  self->keep_acoustic = 1.0;
 }

@@ -278,9 +278,25 @@ rescore_lattice_get_frame_rate (const RescoreLattice *l)
   return l->frame_rate;
 }
 
-void
-rescore_lattice_get_weights (const RescoreLattice *l, double *lm_weight, double *wip)
+gboolean
+rescore_lattice_acoustic_per_frame (const RescoreLattice *l, const RescoreSpan *words,
+    guint n, double *per_frame)
 {
-  *lm_weight = l->lm_weight;
-  *wip = l->wip;
+  double sum = 0;
+  gint64 frames = 0;
+  for (guint i = 0; i < n; i++) {
+    for (guint k = 0; k < l->n_nodes; k++) {
+      const LatNode *x = &l->nodes[k];
+      if (!x->filler && x->start == words[i].start && x->end == words[i].end &&
+          strcmp (x->word, words[i].word) == 0) {
+        sum += x->ascr;
+        frames += x->end - x->start + 1;
+        break;
+      }
+    }
+  }
+  if (frames == 0)
+    return FALSE;
+  *per_frame = sum / frames;
+  return TRUE;
 }

@@ -55,8 +55,7 @@ read_settings (SttModel *model, RescoreLm *lm, const char **base_id, const char 
     lm->wip = get_double (r, "wip", 0, -100, 100, &ok);
     lm->lambda = get_double (r, "interpolation_weight", 0, 0, 1, &ok);
     lm->keep_confidence = get_double (r, "keep_confidence", 2, 0, 2, &ok);
-    lm->margin = get_double (r, "margin", 0, 0, 1000, &ok);
-    lm->first_pass_beam = get_double (r, "first_pass_beam", 1e9, 0, 1e9, &ok);
+    lm->keep_acoustic = get_double (r, "keep_acoustic_score", 0, -100, 0, &ok);
     *base_id = json_object_get_string_member_with_default (r, "base_model", NULL);
     *own_file = json_object_get_string_member_with_default (r, "lm", NULL);
   }
@@ -66,7 +65,7 @@ read_settings (SttModel *model, RescoreLm *lm, const char **base_id, const char 
     g_set_error (error, STT_RESCORE_ERROR, STT_RESCORE_ERROR_MODEL,
         "rescore model %s (%s): manifest member properties.rescore is missing or wrong: it "
         "needs base_model and/or lm, lm_weight in (0, 100], wip in [-100, 100], "
-        "interpolation_weight in [0, 1], keep_confidence in [0, 2], margin in [0, 1000], first_pass_beam in [0, 1e9] "
+        "interpolation_weight in [0, 1], keep_confidence in [0, 2], keep_acoustic_score in [-100, 0] "
         "(docs/rescore.md); rebuild it with stt-rescore-model",
         stt_model_get_id (model), stt_model_get_dir (model));
   return ok;

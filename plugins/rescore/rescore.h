@@ -38,8 +38,8 @@ typedef struct {
   double lambda;                /* weight of @own */
   double lm_weight, wip;        /* the model's settings */
   double keep_confidence;       /* results at least this confident are kept (> 1: none) */
-  double margin;                /* nats the rescored best must win by */
-  double first_pass_beam;       /* nats the rescored best may lose under first-pass weights */
+  double keep_acoustic;         /* ... or whose words' acoustic score per frame is at least
+                                   this (nats; 0: none) */
 } RescoreLm;
 
 /* Open the LMs of rescore model @model: its own LM and/or its base model's LM. */
@@ -53,9 +53,17 @@ RescoreLattice *rescore_lattice_parse (GBytes *bytes, GError **error);
 void rescore_lattice_free (RescoreLattice *lattice);
 gint64 rescore_lattice_get_first_frame (const RescoreLattice *lattice);
 guint rescore_lattice_get_frame_rate (const RescoreLattice *lattice);
-/* The first pass's LM weight and word insertion penalty (header lm-weight, wip). */
-void rescore_lattice_get_weights (const RescoreLattice *lattice, double *lm_weight,
-    double *wip);
+
+typedef struct {
+  const char *word;
+  gint32 start, end;            /* phrase frames, inclusive */
+} RescoreSpan;
+
+/* The acoustic fit of a hypothesis: Σ acoustic score / Σ frames of the lattice nodes with the
+ * words and spans of @words (n of them; a word without such a node is left out), natural log
+ * per frame. FALSE when no word is found. */
+gboolean rescore_lattice_acoustic_per_frame (const RescoreLattice *lattice,
+    const RescoreSpan *words, guint n, double *per_frame);
 
 typedef struct {
   const char *word;             /* owned by the lattice */

@@ -12,9 +12,9 @@
 # half (and all). Per setting it prints WER on tune, test, all, and per set (all utterances).
 #
 # Usage: tests/bench/tune-rescore.py [--build build] [--sets a,b] [--fe 'sttfeatures props']
-#          [--props 'sttdecoder props'] [--model ID] "LW,WIP[,KEEP[,MARGIN[,BEAM]]];..."
-# KEEP = keep-confidence (default 2: rescore every result), MARGIN = margin (default 0),
-# BEAM = first-pass-beam (default 1e9: off).
+#          [--props 'sttdecoder props'] [--model ID] "LW,WIP[,KEEP[,KEEPAC]];..."
+# KEEP = keep-confidence (default 2: rescore every result), KEEPAC = keep-acoustic-score
+# (default 0: rescore every result).
 import argparse
 import hashlib
 import importlib.util
@@ -76,10 +76,10 @@ def main():
     grid = []
     for g in args.grid.split(';'):
         v = [float(x) for x in g.split(',')]
-        grid.append(tuple(v + [2.0, 0.0, 1e9][len(v) - 2:]))
+        grid.append(tuple(v + [2.0, 0.0][len(v) - 2:]))
     model = 'model=%s' % args.model if args.model else ''
     branches = ['sttrescore name=r%d %s lm-weight=%g word-insertion-penalty=%g '
-                'keep-confidence=%g margin=%g first-pass-beam=%g' % ((i, model) + g)
+                'keep-confidence=%g keep-acoustic-score=%g' % ((i, model) + g)
                 for i, g in enumerate(grid)]
     names = ['dec'] + ['r%d' % i for i in range(len(grid))]
     errs = {}    # (name, group) -> errors; groups: tune, test, all, and each set
@@ -89,7 +89,7 @@ def main():
         for uid, wav, ref in utts:
             texts = decode(Gst, wav, args.fe, args.props, branches)
             r = bench_wer.normalise(ref)
-            groups = (split(uid), 'all', set_name)
+            groups = (split(uid), 'all', set_name, (split(uid), set_name))
             for grp in groups:
                 words[grp] = words.get(grp, 0) + len(r)
             for k in names:
@@ -97,14 +97,18 @@ def main():
                 e = bench_wer.edit_distance(r, hyp)
                 for grp in groups:
                     errs[k, grp] = errs.get((k, grp), 0) + e
-    sets = [g for g in words if g not in ('tune', 'test', 'all')]
+    sets = [g for g in words if g not in ('tune', 'test', 'all') and not isinstance(g, tuple)]
     cols = ['tune', 'test', 'all'] + sets
-    print('setting (lm-weight, wip, keep-confidence, margin, first-pass-beam) | ' +
-          ' | '.join(cols))
+    # the selection rule's constraint: the most word errors a setting adds to one set's tune half
+    print('setting (lm-weight, wip, keep-confidence, keep-acoustic-score) | ' +
+          ' | '.join(cols) + ' | most errors added to a set (tune half)')
     for i, k in enumerate(names):
-        label = 'first pass' if k == 'dec' else '%g, %g, %g, %g, %g' % grid[i - 1]
-        print('%s | %s' % (label, ' | '.join('%.2f%%' % (100 * errs.get((k, c), 0) /
-                                                         max(words[c], 1)) for c in cols)))
+        label = 'first pass' if k == 'dec' else '%g, %g, %g, %g' % grid[i - 1]
+        worst = max(errs.get((k, ('tune', s)), 0) - errs.get(('dec', ('tune', s)), 0)
+                    for s in sets)
+        print('%s | %s | %+d' % (label, ' | '.join('%.2f%%' % (100 * errs.get((k, c), 0) /
+                                                              max(words[c], 1)) for c in cols),
+                                 worst))
 
 
 if __name__ == '__main__':

@@ -7,6 +7,7 @@
  */
 #include "rescore.h"
 
+#include <math.h>
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
@@ -34,6 +35,25 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       g_assert (word->confidence >= 0 && word->confidence <= 1);
       g_assert (word->start <= word->end);
     }
+  }
+  if (paths->len > 0) {
+    /* the acoustic fit and the sentence LM score of the best path, as sttrescore's gates and
+     * N-best re-ranking compute them */
+    const RescorePath *best = g_ptr_array_index (paths, 0);
+    guint n = best->words->len;
+    RescoreSpan *spans = g_new (RescoreSpan, MAX (n, 1));
+    const char **words = g_new (const char *, MAX (n, 1));
+    for (guint w = 0; w < n; w++) {
+      const RescoreWord *word = &g_array_index (best->words, RescoreWord, w);
+      spans[w] = (RescoreSpan) { word->word, word->start, word->end };
+      words[w] = word->word;
+    }
+    double fit;
+    if (rescore_lattice_acoustic_per_frame (l, spans, n, &fit))
+      g_assert (isfinite (fit));
+    g_assert (rescore_lm_sentence (&rlm, &p, words, n) <= 0);
+    g_free (spans);
+    g_free (words);
   }
   g_ptr_array_unref (paths);
   rescore_lattice_free (l);

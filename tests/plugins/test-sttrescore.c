@@ -504,6 +504,41 @@ GST_START_TEST (test_nbest_without_lattice)
 }
 GST_END_TEST;
 
+/* Decode WAV with the last rescorer (default model) set by @props; whether each of its results
+ * left the one it got unchanged (the same JSON). */
+static gboolean
+rescorer_keeps (const char *props)
+{
+  GPtrArray *firsts = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
+  GPtrArray *plains = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
+  GPtrArray *finals = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_result_unref);
+  decode (WAV, "", props, firsts, plains, finals);
+  fail_unless (finals->len > 0 && finals->len == plains->len);
+  gboolean same = TRUE;
+  for (guint i = 0; i < finals->len; i++) {
+    char *in = stt_result_to_json (g_ptr_array_index (plains, i), NULL);
+    char *out = stt_result_to_json (g_ptr_array_index (finals, i), NULL);
+    same = same && g_str_equal (in, out);
+    g_free (in);
+    g_free (out);
+  }
+  g_ptr_array_unref (firsts);
+  g_ptr_array_unref (plains);
+  g_ptr_array_unref (finals);
+  return same;
+}
+
+/* The gates that leave results rescoring cannot improve unchanged, on a real lattice: a first
+ * pass at least keep-confidence sure, or words at least keep-acoustic-score per frame. */
+GST_START_TEST (test_keep_gates)
+{
+  fail_unless (rescorer_keeps ("keep-confidence=0"));
+  fail_unless (rescorer_keeps ("keep-confidence=2 keep-acoustic-score=-100"));
+  /* both gates off: rescored, its confidences are the rescorer's posteriors */
+  fail_if (rescorer_keeps ("keep-confidence=2 keep-acoustic-score=0"));
+}
+GST_END_TEST;
+
 /* Without a lattice, results whose hypotheses lack an AcousticScore (from another source, or
  * only some of them scored) are not re-ranked: they pass through unchanged. */
 GST_START_TEST (test_nbest_without_scores_passes_through)
@@ -542,6 +577,7 @@ sttrescore_suite (void)
   tcase_add_test (tc, test_malformed_lattice_passes_through);
   tcase_add_test (tc, test_nbest_without_lattice);
   tcase_add_test (tc, test_nbest_without_scores_passes_through);
+  tcase_add_test (tc, test_keep_gates);
   suite_add_tcase (s, tc);
   return s;
 }

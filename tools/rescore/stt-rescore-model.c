@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *   stt-rescore-model --models-dir DIR [--base ID] [--lm-weight X] [--wip X]
- *       [--keep-confidence X] [--margin X]
+ *       [--keep-confidence X] [--keep-acoustic-score X]
  *       [--text FILE [--order N] | --lm FILE] [--interpolation-weight W] [--static]
  *       [--id UUID] [--name NAME] [--force]
  *
@@ -23,11 +23,11 @@
 #define TUNED_LM_WEIGHT 11
 #define TUNED_WIP -12
 #define TUNED_KEEP_CONFIDENCE 0.8
-#define TUNED_MARGIN 0
+#define TUNED_KEEP_ACOUSTIC (-3.7)
 
 typedef struct {
   char *models_dir, *base, *text, *lm, *id, *name;
-  double lm_weight, wip, weight, keep_confidence, margin;
+  double lm_weight, wip, weight, keep_confidence, keep_acoustic;
   int order;
   gboolean stat, force;
 } Options;
@@ -108,7 +108,7 @@ build (const Options *o, GError **error)
     json_object_set_double_member (r, "lm_weight", o->lm_weight);
     json_object_set_double_member (r, "wip", o->wip);
     json_object_set_double_member (r, "keep_confidence", o->keep_confidence);
-    json_object_set_double_member (r, "margin", o->margin);
+    json_object_set_double_member (r, "keep_acoustic_score", o->keep_acoustic);
     json_object_set_double_member (r, "interpolation_weight",
         !lm ? 0.0 : o->stat ? 1.0 : o->weight);
     if (lm) {
@@ -143,7 +143,7 @@ int
 main (int argc, char **argv)
 {
   Options o = { .lm_weight = TUNED_LM_WEIGHT, .wip = TUNED_WIP, .weight = -1, .order = 3,
-    .keep_confidence = -1, .margin = -1 };
+    .keep_confidence = -1, .keep_acoustic = 1 };
   char *stamp = NULL;
   GOptionEntry entries[] = {
     { "models-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.models_dir,
@@ -169,9 +169,9 @@ main (int argc, char **argv)
     { "keep-confidence", 0, 0, G_OPTION_ARG_DOUBLE, &o.keep_confidence,
       "Leave results whose first-pass confidence is at least X unchanged, 0..2 (default "
       G_STRINGIFY (TUNED_KEEP_CONFIDENCE) " without --text/--lm, else 2 = rescore all)", "X" },
-    { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o.margin,
-      "Natural-log score the rescored best must win by (default " G_STRINGIFY (TUNED_MARGIN)
-      " without --text/--lm, else 0)", "X" },
+    { "keep-acoustic-score", 0, 0, G_OPTION_ARG_DOUBLE, &o.keep_acoustic,
+      "... or whose words' acoustic score is at least X nats per frame, -100..0 (default "
+      G_STRINGIFY (TUNED_KEEP_ACOUSTIC) " without --text/--lm, else 0 = rescore all)", "X" },
     { "id", 0, 0, G_OPTION_ARG_STRING, &o.id, "Model id (default: a new random UUID)", "UUID" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &o.name, "Model name", "NAME" },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force, "Replace an installed model of that id",
@@ -188,11 +188,11 @@ main (int argc, char **argv)
   if (ok && (!o.models_dir || argc != 1 || (o.text && o.lm) || o.order < 1 || o.order > 3 ||
           o.lm_weight <= 0 || o.lm_weight > 100 || o.wip < -100 || o.wip > 100 ||
           (o.keep_confidence != -1 && (o.keep_confidence < 0 || o.keep_confidence > 2)) ||
-          (o.margin != -1 && (o.margin < 0 || o.margin > 1000)) ||
+          (o.keep_acoustic != 1 && (o.keep_acoustic < -100 || o.keep_acoustic > 0)) ||
           (o.weight != -1 && (o.weight < 0 || o.weight > 1)))) {
     g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "give --models-dir, at most "
         "one of --text and --lm, --order 1..3, --lm-weight in (0, 100], --wip in [-100, 100], "
-        "--interpolation-weight in [0, 1], --keep-confidence in [0, 2], --margin in [0, 1000] "
+        "--interpolation-weight in [0, 1], --keep-confidence in [0, 2], --keep-acoustic-score in [-100, 0] "
         "(see --help)");
     ok = FALSE;
   }
@@ -202,8 +202,8 @@ main (int argc, char **argv)
    * differs from the first pass; a domain or larger LM brings new knowledge to every result. */
   if (o.keep_confidence == -1)
     o.keep_confidence = o.text || o.lm ? 2.0 : TUNED_KEEP_CONFIDENCE;
-  if (o.margin == -1)
-    o.margin = o.text || o.lm ? 0.0 : TUNED_MARGIN;
+  if (o.keep_acoustic == 1)
+    o.keep_acoustic = o.text || o.lm ? 0.0 : TUNED_KEEP_ACOUSTIC;
   if (!o.base)
     o.base = g_strdup (STT_DEFAULT_MODEL_ID);
   char *dir = ok ? build (&o, &error) : NULL;
