@@ -322,6 +322,8 @@ rescore_nbest (GstSttRescore *self, SttResult *result, const Settings *s)
   }
   for (guint i = 0; i < n; i++)
     rk[i].post = exp (rk[i].score / s->p.lm_weight - total);
+  /* The new list is appended after the incoming one (whose hypotheses @rk points to: each is
+   * its own allocation, kept until removed), which is then removed. */
   guint keep = s->nbest ? MIN (s->nbest, n) : n;
   for (guint i = 0; i < keep; i++)
     add_ranked (result, &rk[i], rk, n);
@@ -341,7 +343,9 @@ gst_stt_rescore_transform_result (GstSttResultFilter *filter, SttResult *result,
   const char *format = NULL;
   GBytes *bytes = stt_result_get_lattice (result, &format);
   SttHypothesis *best = stt_result_get_best (result);
-  if (result->kind != STT_RESULT_FINAL || !self->lm || !best)
+  /* NoMatch & co.: the first pass heard no words; a heavier LM must not invent some */
+  if (result->kind != STT_RESULT_FINAL || result->status != STT_STATUS_SUCCESS || !self->lm ||
+      !best)
     return TRUE;
   Settings s = get_settings (self);
   double conf = stt_hypothesis_get_confidence (best);

@@ -540,12 +540,13 @@ GST_START_TEST (test_keep_gates)
 GST_END_TEST;
 
 /* Without a lattice, results whose hypotheses lack an AcousticScore (from another source, or
- * only some of them scored) are not re-ranked: they pass through unchanged. */
+ * only some of them scored) are not re-ranked: they pass through unchanged; so do results whose
+ * status is not Success. */
 GST_START_TEST (test_nbest_without_scores_passes_through)
 {
   GstBus *bus;
   GstHarness *h = harness (NULL, &bus);
-  SttResult *r = stt_test_result_new ("to to mention hands", 0);
+  SttResult *r = stt_test_result_new ("the too men shook hands", 0);
   SttHypothesis *second = stt_result_add_hypothesis (r);
   stt_hypothesis_set_text (second, STT_TEXT_LEXICAL, "the two men shook hands");
   char *in = stt_result_to_json (r, NULL);
@@ -555,6 +556,22 @@ GST_START_TEST (test_nbest_without_scores_passes_through)
   g_free (out);
   /* the second one scored, the first not: still unchanged */
   json_object_set_double_member (stt_hypothesis_get_extra (second), "AcousticScore", -10.0);
+  in = stt_result_to_json (r, NULL);
+  out = push_pull (h, r);
+  fail_unless_equals_string (out, in);
+  g_free (in);
+  g_free (out);
+  /* both scored equally (and as long): the LM decides, the likelier sentence goes first ... */
+  json_object_set_double_member (stt_hypothesis_get_extra (stt_result_get_hypothesis (r, 0)),
+      "AcousticScore", -10.0);
+  out = push_pull (h, r);
+  SttResult *got = stt_result_from_json (out, -1, NULL);
+  fail_unless_equals_string (stt_hypothesis_get_text (stt_result_get_best (got),
+          STT_TEXT_LEXICAL), "the two men shook hands");
+  stt_result_unref (got);
+  g_free (out);
+  /* ... but not in a result whose status says the first pass heard no words */
+  r->status = STT_STATUS_NO_MATCH;
   in = stt_result_to_json (r, NULL);
   out = push_pull (h, r);
   fail_unless_equals_string (out, in);

@@ -22,8 +22,8 @@
  * (docs/benchmarks.md, "Rescoring"). */
 #define TUNED_LM_WEIGHT 11
 #define TUNED_WIP -12
-#define TUNED_KEEP_CONFIDENCE 0.8
-#define TUNED_KEEP_ACOUSTIC (-3.7)
+#define TUNED_KEEP_CONFIDENCE 0.75
+#define TUNED_KEEP_ACOUSTIC -3.6
 
 typedef struct {
   char *models_dir, *base, *text, *lm, *id, *name;
