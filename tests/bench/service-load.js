@@ -197,6 +197,12 @@ function rssKiB(pid) {
   return m ? parseInt(m[1], 10) : 0;
 }
 
+// CPU seconds (user + system) stt-serve has used so far.
+function cpuSeconds(pid) {
+  const f = fs.readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ')[1].split(' ');
+  return (parseInt(f[11], 10) + parseInt(f[12], 10)) / 100;     // utime, stime (USER_HZ 100)
+}
+
 function p95(xs) {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -222,23 +228,25 @@ function standaloneRssKiB(file) {
   try {
     await stream(svc.port, recs[0], SEGMENT_SILENCE_MS);  // warm-up: models mapped, caches filled
     const idle = rssKiB(svc.pid);
-    console.log('| K streams | segmentation silence (ms) | phrases | p95 latency from end of speech (ms) | max (ms) | p95 service side (ms) | RSS per stream (MiB) | ratio to a process per stream |');
-    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+    console.log('| K streams | segmentation silence (ms) | phrases | p95 latency from end of speech (ms) | max (ms) | p95 service side (ms) | service CPU (cores) | RSS per stream (MiB) | ratio to a process per stream |');
+    console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     const diffs = [];
     // Memory is measured against the RSS after the warm-up, so only in the sweep: the
     // comparison runs come after the largest K, whose high-water mark the heap keeps.
     const run = async (k, silenceMs, memory = true) => {
       let peak = idle;
       const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(svc.pid)); }, 200);
+      const cpu0 = cpuSeconds(svc.pid), wall0 = Date.now();
       const phrases = (await Promise.all(Array.from({ length: k },
         (_, i) => stream(svc.port, recs[i % recs.length], silenceMs)))).flat();
       clearInterval(sampler);
+      const cores = (cpuSeconds(svc.pid) - cpu0) / ((Date.now() - wall0) / 1000);
       const all = phrases.map((l) => l.speech);
       diffs.push(...phrases.map((l) => l.wordMinusEnergy).filter((d) => !isNaN(d)));
       const q = p95(all);
       console.log('| ' + k + ' | ' + silenceMs + ' | ' + all.length + ' | ' + q.toFixed(0) + ' | ' +
         Math.max(...all).toFixed(0) + ' | ' + p95(phrases.map((l) => l.service)).toFixed(0) +
-        ' | ' + (memory ? ((peak - idle) / k / 1024).toFixed(1) + ' | ' +
+        ' | ' + cores.toFixed(2) + ' | ' + (memory ? ((peak - idle) / k / 1024).toFixed(1) + ' | ' +
         ((peak - idle) / k / peer).toFixed(3) : '– | –') + ' |');
       return q <= BUDGET_MS;
     };
