@@ -43,8 +43,6 @@ struct _SttSession {
   gboolean audio_ended, speech_started, any_phrase, got_partial;
   gint64 speech_end;            /* ticks of the last speech-end event, -1 when none */
   gint64 first_audio_us, end_audio_us;
-  guint initial_timeout_ms;     /* interactive: end the turn when no speech by then (0 = off) */
-  GSource *silence_watch;
   SttStableText *stable;        /* stable partials of the phrase in progress, or NULL */
 };
 
@@ -102,10 +100,6 @@ end_turn (SttSession *s, gboolean silent)
     return;
   SttService *svc = s->service;
   double secs = turn_audio_seconds (s);
-  if (s->silence_watch) {
-    g_source_destroy (s->silence_watch);
-    g_clear_pointer (&s->silence_watch, g_source_unref);
-  }
   g_clear_pointer (&s->stable, stt_stable_text_free);
   if (s->stream) {
     stt_stream_free (s->stream);
@@ -280,21 +274,21 @@ apply_stream_options (SttSession *s)
     { "end-silence-timeout", end_ms },
     { "max-phrase-duration", s->max_phrase_ms },
   };
-  guint initial_taken = 0;
   for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
-    guint n = props[i].value ? stt_stream_set_property (s->stream, props[i].prop,
-        props[i].value) : 0;
-    if (props[i].value && !n)
+    if (!props[i].value || stt_stream_set_property (s->stream, props[i].prop, props[i].value))
+      continue;
+    /* sttdecoder ends an interactive turn on initial silence itself: its
+     * InitialSilenceTimeout final ends the turn like any phrase (tested with the SDK on
+     * endless room noise), so the service keeps no copy of that timeout. A fragment without
+     * the property leaves such a turn to the client: say so. */
+    if (i == 0 && s->interactive)
+      g_message ("connection %s: no element of the pipeline has initial-silence-timeout: an "
+          "interactive turn without speech ends only when the client ends its audio",
+          s->connection_id);
+    else
       g_debug ("no element of the pipeline has %s; %s ms ignored", props[i].prop,
           props[i].value);
-    if (i == 0)
-      initial_taken = n;
   }
-  /* The service ends an interactive turn on initial silence itself only when no element of
-   * the fragment can (a fragment without sttdecoder): sttdecoder sends its own
-   * InitialSilenceTimeout final, which ends the turn like any phrase. */
-  s->initial_timeout_ms = s->interactive && initial_ms && !initial_taken
-      ? (guint) g_ascii_strtoull (initial_ms, NULL, 10) : 0;
 }
 
 /* The bytes of a frame that fit under max_audio_seconds; FALSE when the limit is passed. */
@@ -336,36 +330,6 @@ end_of_audio (SttSession *s)
   s->audio_ended = TRUE;
   s->end_audio_us = g_get_monotonic_time ();
   stt_stream_end (s->stream);
-}
-
-/* For a fragment with no element that has initial-silence-timeout (apply_stream_options), the
- * service ends an interactive turn itself (a microphone never ends the audio): once the
- * pipeline has taken the timeout's worth of audio plus a margin without a speech event or
- * result, the turn ends with InitialSilenceTimeout. */
-#define SILENCE_MARGIN_MS 500
-
-static gboolean
-check_initial_silence (gpointer data)
-{
-  SttSession *s = data;
-  if (!s->stream || s->speech_started || s->any_phrase)
-    return G_SOURCE_CONTINUE;
-  if (stt_stream_get_audio_seconds (s->stream) * 1000 < s->initial_timeout_ms + SILENCE_MARGIN_MS)
-    return G_SOURCE_CONTINUE;
-  g_clear_pointer (&s->silence_watch, g_source_unref);   /* end_turn must not destroy it */
-  send_status_phrase (s, "InitialSilenceTimeout", NULL);
-  end_turn (s, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-watch_initial_silence (SttSession *s)
-{
-  if (!s->initial_timeout_ms)
-    return;
-  s->silence_watch = g_timeout_source_new (100);
-  g_source_set_callback (s->silence_watch, check_initial_silence, s, NULL);
-  g_source_attach (s->silence_watch, s->service->context);
 }
 
 /* First audio message of a turn: RIFF header, limits, pipeline. */
@@ -418,7 +382,6 @@ start_turn_with_audio (SttSession *s, const SttFrame *f)
     return;
   }
   stt_metrics_stream_started (svc->metrics);
-  watch_initial_silence (s);
   push_audio (s, f->body + fmt.header_len, f->body_len - fmt.header_len);
 }
 
