@@ -65,6 +65,11 @@ function noise(seconds) {
   return Buffer.from(n.buffer);
 }
 
+// Digital silence (a noise gate's pause; sttfeatures dithers it), as PCM.
+function silence(seconds) {
+  return Buffer.alloc(Math.round(16000 * seconds) * 2);
+}
+
 // Writes @pcm to a push stream in 100 ms chunks on a real-time clock, then closes it.
 // Returns { push, written() } where written() is the audio seconds written so far.
 function pacedPush(pcm) {
@@ -217,9 +222,9 @@ const recognitionTests = () => {
       assert(sharedWords(text, file) >= 2, 'the text is that of the recording: "' + text + '"');
     }, 120],
     ['segmentation silence: a shorter one gives an earlier final', async () => {
-      // speech, then 3 s of room noise, at real-time pace; the gap = audio written when the
+      // speech, then 3 s of silence, at real-time pace; the gap = audio written when the
       // final arrives - the phrase's end, in audio seconds (so load does not blur it much)
-      const pcm = Buffer.concat([wav(file).subarray(44), noise(3)]);
+      const pcm = Buffer.concat([wav(file).subarray(44), silence(3)]);
       const gap = async (ms) => {
         const p = pacedPush(pcm);
         const ev = await continuous(s.port, sdk.AudioConfig.fromStreamInput(p.push),
@@ -235,12 +240,13 @@ const recognitionTests = () => {
       assert(short >= 0.3 - 0.1, 'not before 300 ms of pause: ' + short);
       assert(long >= 1.5 - 0.1, 'not before 1500 ms of pause: ' + long);
       assert(short + 0.8 < long, 'the shorter silence ends the phrase earlier: ' + short + ' vs ' + long);
+      assert(long < 2.9, 'the 1500 ms pause ended the phrase, not the end of the stream: ' + long);
     }, 120],
     ['two turns on one connection: request ids and offsets', async () => {
       // recognizeOnceAsync twice on one recognizer and one push stream: two recordings, each
-      // followed by room noise; the socket is reused and each turn gets its own request id
+      // followed by silence; the socket is reused and each turn gets its own request id
       const a = 'dev/arctic_cathy/cathy_arctic_a0002.wav', b = 'dev/arctic_cathy/cathy_arctic_a0003.wav';
-      const pcm = Buffer.concat([wav(a).subarray(44), noise(1.5), wav(b).subarray(44), noise(2)]);
+      const pcm = Buffer.concat([wav(a).subarray(44), silence(1.5), wav(b).subarray(44), silence(2)]);
       const p = pacedPush(pcm);
       const rec = recognizer(s.port, sdk.AudioConfig.fromStreamInput(p.push), { key: 'k1' });
       let connections = 0;
@@ -312,11 +318,9 @@ const recognitionTests = () => {
     ['interactive, silence that never ends: NoMatch after the initial silence timeout', async () => {
       const fmt = sdk.AudioStreamFormat.getWaveFormatPCM(16000, 16, 1);
       const push = sdk.AudioInputStream.createPushStream(fmt);
-      // 8 s of room-level noise (digital zeros are not what a microphone gives), stream left open
-      const noise = new Int16Array(16000 * 8);
-      let x = 12345;
-      for (let i = 0; i < noise.length; i++) { x = (x * 1103515245 + 12345) & 0x7fffffff; noise[i] = (x % 61) - 30; }
-      push.write(noise.buffer);
+      // 8 s of room-level noise, stream left open
+      const n = noise(8);
+      push.write(n.buffer.slice(n.byteOffset, n.byteOffset + n.length));
       const rec = new sdk.SpeechRecognizer(config(s.port, { key: 'k1' }), sdk.AudioConfig.fromStreamInput(push));
       const r = await new Promise((resolve, reject) => rec.recognizeOnceAsync(resolve, reject));
       rec.close();
