@@ -1035,6 +1035,29 @@ json_int (const char *json, const char *member)
   return v;
 }
 
+/* The recording as one turn's audio under ID_A: its RIFF header, then 100 ms messages, then
+ * @silence_bytes of digital silence; the end of audio is left to the caller. */
+static void
+send_recording (Client *c, gsize silence_bytes)
+{
+  char *path = stt_test_data_path (RECORDING);
+  char *wav;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &wav, &len, NULL));
+  SttRiffFormat fmt;
+  g_assert_true (stt_riff_parse ((const guint8 *) wav, len, &fmt, NULL));
+  send_audio (c, ID_A, (const guint8 *) wav, fmt.header_len);
+  for (gsize at = fmt.header_len; at < len; at += 3200)
+    send_audio (c, ID_A, (const guint8 *) wav + at, MIN (3200, len - at));
+  if (silence_bytes) {
+    guint8 *quiet = g_malloc0 (silence_bytes);
+    send_audio (c, ID_A, quiet, silence_bytes);
+    g_free (quiet);
+  }
+  g_free (wav);
+  g_free (path);
+}
+
 static void
 test_recognition_websocket (void)
 {
@@ -1042,19 +1065,11 @@ test_recognition_websocket (void)
   Usage u = { 0 };
   if (!recognizer_start (&f, &u))
     return;
-  char *path = stt_test_data_path (RECORDING);
-  char *wav;
-  gsize len;
-  g_assert_true (g_file_get_contents (path, &wav, &len, NULL));
-  SttRiffFormat fmt;
-  g_assert_true (stt_riff_parse ((const guint8 *) wav, len, &fmt, NULL));
   Client *c = ws_connect (&f, "conversation", "language=en-US&format=detailed"
       "&wordLevelTimestamps=true", NULL, NULL);
   send_text (c, "speech.config", ID_A, "{}");
   send_text (c, "speech.context", ID_A, "{\"phraseOutput\":{}}");
-  send_audio (c, ID_A, (const guint8 *) wav, fmt.header_len);
-  for (gsize at = fmt.header_len; at < len; at += 3200)
-    send_audio (c, ID_A, (const guint8 *) wav + at, MIN (3200, len - at));
+  send_recording (c, 0);
   send_audio (c, ID_A, NULL, 0);
   wait_message (c, "turn.end", ID_A);
 
@@ -1091,8 +1106,48 @@ test_recognition_websocket (void)
   g_assert_cmpfloat (metric (&f, "stt_first_partial_latency_seconds_count"), ==, 1);
   g_assert_cmpfloat (metric (&f, "stt_final_latency_seconds_count"), >=, 1);
   client_free (c);
-  g_free (wav);
-  g_free (path);
+  g_free (u.endpoint);
+  fixture_stop (&f);
+}
+
+/* Success phrases of one conversation turn on the recording followed by 1 s of silence, with
+ * @query and @context. */
+static guint
+count_phrases (Fixture *f, const char *query, const char *context)
+{
+  Client *c = ws_connect (f, "conversation", query, NULL, NULL);
+  send_text (c, "speech.context", ID_A, context);
+  send_recording (c, 32000);
+  send_audio (c, ID_A, NULL, 0);
+  wait_message (c, "turn.end", ID_A);
+  guint n = 0;
+  for (guint i = 0; i < c->texts->len; i++)
+    n += g_str_has_prefix (c->texts->pdata[i], "Path: speech.phrase")
+        && strstr (c->texts->pdata[i], "\"RecognitionStatus\":\"Success\"");
+  client_free (c);
+  return n;
+}
+
+/* The segmentation silence reaches the stream's decoder from the query and from the
+ * speech.context segmentation block alike: a short one splits the recording at a pause that
+ * the default 500 ms does not. */
+static void
+test_recognition_segmentation (void)
+{
+  Fixture f;
+  Usage u = { 0 };
+  if (!recognizer_start (&f, &u))
+    return;
+  guint by_default = count_phrases (&f, NULL, "{}");
+  guint by_query = count_phrases (&f, "language=en-US&segmentationSilenceTimeoutMs=200", "{}");
+  guint by_context = count_phrases (&f, NULL, "{\"phraseDetection\":{\"mode\":\"Conversation\","
+      "\"conversation\":{\"segmentation\":{\"mode\":\"Custom\","
+      "\"segmentationSilenceTimeoutMs\":200}}}}");
+  g_test_message ("phrases: %u with the default, %u with 200 ms in the query, %u in the context",
+      by_default, by_query, by_context);
+  g_assert_cmpuint (by_default, >=, 1);
+  g_assert_cmpuint (by_query, >, by_default);
+  g_assert_cmpuint (by_context, ==, by_query);
   g_free (u.endpoint);
   fixture_stop (&f);
 }
@@ -1187,5 +1242,6 @@ main (int argc, char **argv)
   g_test_add_func ("/service/bad-config", test_bad_config);
   g_test_add_func ("/service/recognition/websocket", test_recognition_websocket);
   g_test_add_func ("/service/recognition/rest", test_recognition_rest);
+  g_test_add_func ("/service/recognition/segmentation", test_recognition_segmentation);
   return g_test_run ();
 }
