@@ -487,7 +487,8 @@ gst_stt_rescore_class_init (GstSttRescoreClass *klass)
           "Lattice rescoring: final results whose incoming best hypothesis's words score at "
           "least this acoustic log-likelihood per frame (natural log, relative to each "
           "frame's best senone, so <= 0) are also left unchanged; 0 = keep none this way; "
-          "above 0 (default 1) = the rescore model's value", -100.0, 1.0, 1.0, rw | GST_PARAM_MUTABLE_PLAYING));
+          "above 0 (default 1) = the rescore model's value", -100.0, 1.0, 1.0,
+          rw | GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_set_static_metadata (ec, "Speech-to-text lattice rescorer", "Filter/Text",
       "Rescores the word lattice of each final result with another language model",

@@ -65,8 +65,8 @@ read_settings (SttModel *model, RescoreLm *lm, const char **base_id, const char 
     g_set_error (error, STT_RESCORE_ERROR, STT_RESCORE_ERROR_MODEL,
         "rescore model %s (%s): manifest member properties.rescore is missing or wrong: it "
         "needs base_model and/or lm, lm_weight in (0, 100], wip in [-100, 100], "
-        "interpolation_weight in [0, 1], keep_confidence in [0, 2], keep_acoustic_score in [-100, 0] "
-        "(docs/rescore.md); rebuild it with stt-rescore-model",
+        "interpolation_weight in [0, 1], keep_confidence in [0, 2], keep_acoustic_score in "
+        "[-100, 0] (docs/rescore.md); rebuild it with stt-rescore-model",
         stt_model_get_id (model), stt_model_get_dir (model));
   return ok;
 }

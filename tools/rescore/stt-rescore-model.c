@@ -192,8 +192,8 @@ main (int argc, char **argv)
           (o.weight != -1 && (o.weight < 0 || o.weight > 1)))) {
     g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "give --models-dir, at most "
         "one of --text and --lm, --order 1..3, --lm-weight in (0, 100], --wip in [-100, 100], "
-        "--interpolation-weight in [0, 1], --keep-confidence in [0, 2], --keep-acoustic-score in [-100, 0] "
-        "(see --help)");
+        "--interpolation-weight in [0, 1], --keep-confidence in [0, 2], "
+        "--keep-acoustic-score in [-100, 0] (see --help)");
     ok = FALSE;
   }
   if (o.weight == -1)
