@@ -17,6 +17,7 @@ struct _SttPunct {
   const PunctCaseEntry *cases;
   const PunctCaseEntry *classes; /* key, class number */
   const char *pool;
+  PunctMlp mlp;                 /* hidden 0: none */
 };
 
 static gboolean
@@ -84,9 +85,20 @@ validate (SttPunct *p, const char *where, GError **error)
   if (h->hash_bits < PUNCT_MIN_BITS || h->hash_bits > PUNCT_MAX_BITS)
     return format_error (error, where, "hash_bits %u at byte 12 is outside %u..%u",
         h->hash_bits, PUNCT_MIN_BITS, PUNCT_MAX_BITS);
+  const PunctMlpShape *ms = &h->mlp;
+  if (ms->hidden && (ms->dim < 1 || ms->dim > PUNCT_MLP_MAX_DIM
+          || ms->left > PUNCT_MLP_MAX_CONTEXT || ms->right > PUNCT_MLP_MAX_CONTEXT
+          || ms->hidden > PUNCT_MLP_MAX_HIDDEN
+          || ms->vocab != PUNCT_MLP_FIRST + (gsize) h->n_class_entries))
+    return format_error (error, where, "the network's shape at byte 104 (dim %u, context "
+        "%u+%u, hidden %u, vocabulary %u) is outside the limits or does not match the %u "
+        "class entries", ms->dim, ms->left, ms->right, ms->hidden, ms->vocab,
+        h->n_class_entries);
+  gsize n_mlp = ms->hidden ? punct_mlp_n_params (ms) : 0;
   gsize n_weights = ((gsize) 1 << h->hash_bits) * STT_PUNCT_N_LABELS;
   gsize weights_off = PUNCT_ALIGN8 (sizeof (PunctHeader));
-  gsize cases_off = weights_off + n_weights * sizeof (PunctWeight);
+  gsize mlp_off = weights_off + n_weights * sizeof (PunctWeight);
+  gsize cases_off = PUNCT_ALIGN8 (mlp_off + n_mlp * sizeof (float));
   gsize classes_off = cases_off + (gsize) h->n_case_entries * sizeof (PunctCaseEntry);
   gsize strings_off = PUNCT_ALIGN8 (classes_off + (gsize) h->n_class_entries
       * sizeof (PunctCaseEntry));
@@ -100,6 +112,13 @@ validate (SttPunct *p, const char *where, GError **error)
   p->cases = (const PunctCaseEntry *) (data + cases_off);
   p->classes = (const PunctCaseEntry *) (data + classes_off);
   p->pool = (const char *) data + strings_off;
+  if (ms->hidden) {
+    float *params = (float *) (data + mlp_off);   /* only read */
+    if (!check_floats (params, n_mlp, where, "network parameter", error)
+        || !check_floats (&h->mlp_weight, 1, where, "network weight", error))
+      return FALSE;
+    punct_mlp_view (&p->mlp, ms, params);
+  }
   if (h->strings_size > 0 && p->pool[h->strings_size - 1] != '\0')
     return format_error (error, where, "the string pool at byte %" G_GSIZE_FORMAT
         " does not end with NUL", strings_off);
@@ -115,6 +134,8 @@ validate (SttPunct *p, const char *where, GError **error)
   return check_floats (&h->pause_bonus[0][0], PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS,
       where, "pause prior", error)
       && check_floats (&h->weight_scale, 1, where, "weight scale", error)
+      && check_floats (h->label_bias, STT_PUNCT_N_LABELS, where, "label bias", error)
+      && check_floats (&h->question_bias, 1, where, "question bias", error)
       && (h->weight_scale > 0 || format_error (error, where, "weight scale %g at byte 96 is "
               "not positive", h->weight_scale));
 }
@@ -254,11 +275,26 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   }
   PunctSeq seq = { hashes, classes, n };
   PunctHistory hist = { 0, 0, STT_PUNCT_NONE };
+  float *mlp = NULL;
+  if (h->mlp.hidden) {
+    guint32 *ids = g_new (guint32, n);
+    for (guint i = 0; i < n; i++) {
+      const PunctCaseEntry *e = lookup (punct, punct->classes, h->n_class_entries, words[i]);
+      ids[i] = e ? PUNCT_MLP_FIRST + (guint32) (e - punct->classes)
+          : classes[i] == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
+    }
+    mlp = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
+    punct_mlp_log_probs (&punct->mlp, ids, n, mlp);
+    g_free (ids);
+  }
   guint32 rows[PUNCT_MAX_FEATURES];
   float score[STT_PUNCT_N_LABELS];
   for (guint i = 0; i < n; i++) {
     guint n_rows = punct_features (&seq, i, &hist, h->hash_bits, rows);
     score_rows (punct, rows, n_rows, score);
+    for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
+      score[l] += h->label_bias[l]
+          + (mlp ? h->mlp_weight * mlp[(gsize) i * STT_PUNCT_N_LABELS + l] : 0.0f);
     guint bucket = pause_ms ? punct_pause_bucket (pause_ms[i]) : 0;
     for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
       score[l] += h->pause_bonus[bucket][l];
@@ -268,7 +304,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     if (label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION) {
       /* where a sentence ends, the question model picks its mark */
       guint n_s = punct_sentence_features (&seq, hist.sentence_start, i, h->hash_bits, rows);
-      label = question_score (punct, rows, n_s) > 0
+      label = question_score (punct, rows, n_s) + h->question_bias > 0
           ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
     }
     labels[i] = label;
@@ -276,6 +312,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   }
   g_free (hashes);
   g_free (classes);
+  g_free (mlp);
 }
 
 char *
