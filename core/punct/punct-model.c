@@ -16,6 +16,7 @@ struct _SttPunct {
   float scale;
   const PunctCaseEntry *cases;
   const PunctCaseEntry *classes; /* key, class number */
+  const PunctCaseEntry *contexts; /* key, written form */
   const char *pool;
   PunctMlp mlp;                 /* hidden 0: none */
 };
@@ -100,7 +101,8 @@ validate (SttPunct *p, const char *where, GError **error)
   gsize mlp_off = weights_off + n_weights * sizeof (PunctWeight);
   gsize cases_off = PUNCT_ALIGN8 (mlp_off + n_mlp * sizeof (float));
   gsize classes_off = cases_off + (gsize) h->n_case_entries * sizeof (PunctCaseEntry);
-  gsize strings_off = PUNCT_ALIGN8 (classes_off + (gsize) h->n_class_entries
+  gsize contexts_off = classes_off + (gsize) h->n_class_entries * sizeof (PunctCaseEntry);
+  gsize strings_off = PUNCT_ALIGN8 (contexts_off + (gsize) h->n_context_entries
       * sizeof (PunctCaseEntry));
   gsize expected = strings_off + h->strings_size;
   if (size != expected)
@@ -111,6 +113,7 @@ validate (SttPunct *p, const char *where, GError **error)
   p->scale = h->weight_scale;
   p->cases = (const PunctCaseEntry *) (data + cases_off);
   p->classes = (const PunctCaseEntry *) (data + classes_off);
+  p->contexts = (const PunctCaseEntry *) (data + contexts_off);
   p->pool = (const char *) data + strings_off;
   if (ms->hidden) {
     float *params = (float *) (data + mlp_off);   /* only read */
@@ -129,7 +132,9 @@ validate (SttPunct *p, const char *where, GError **error)
           " is not UTF-8", strings_off + (gsize) (s - p->pool));
   if (!check_entries (p, p->cases, h->n_case_entries, cases_off, TRUE, "casing", where, error)
       || !check_entries (p, p->classes, h->n_class_entries, classes_off, FALSE, "class", where,
-          error))
+          error)
+      || !check_entries (p, p->contexts, h->n_context_entries, contexts_off, TRUE, "context",
+          where, error))
     return FALSE;
   return check_floats (&h->pause_bonus[0][0], PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS,
       where, "pause prior", error)
@@ -315,10 +320,10 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   g_free (mlp);
 }
 
-char *
-stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start)
+/* @form with a capital first letter when @sentence_start (newly allocated). */
+static char *
+start_case (const char *form, gboolean sentence_start)
 {
-  const char *form = lookup_form (punct, word);
   if (!sentence_start || !*form)
     return g_strdup (form);
   gunichar first = g_utf8_get_char (form);
@@ -328,24 +333,63 @@ stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_
 }
 
 char *
+stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start)
+{
+  return start_case (lookup_form (punct, word), sentence_start);
+}
+
+/* The form of @word next to @other (before it when @side is PUNCT_CONTEXT_RIGHT), or NULL. */
+static const char *
+lookup_context (const SttPunct *punct, char side, const char *a, const char *b)
+{
+  if (!punct->header->n_context_entries)
+    return NULL;
+  char *key = g_strdup_printf ("%c%s %s", side, a, b);
+  const PunctCaseEntry *e = lookup (punct, punct->contexts, punct->header->n_context_entries,
+      key);
+  g_free (key);
+  return e ? punct->pool + e->form : NULL;
+}
+
+char **
+stt_punct_case_words (const SttPunct *punct, const char *const *words, guint n,
+    const SttPunctLabel *labels)
+{
+  char **out = g_new0 (char *, n + 1);
+  gboolean start = TRUE;
+  for (guint i = 0; i < n; i++) {
+    if (!*words[i]) {           /* no word: no form, and its label is not a sentence end */
+      out[i] = g_strdup ("");
+      continue;
+    }
+    const char *form = i + 1 < n ? lookup_context (punct, PUNCT_CONTEXT_RIGHT, words[i],
+        words[i + 1]) : NULL;
+    if (!form && i > 0)
+      form = lookup_context (punct, PUNCT_CONTEXT_LEFT, words[i - 1], words[i]);
+    out[i] = start_case (form ? form : lookup_form (punct, words[i]), start);
+    SttPunctLabel label = labels ? labels[i] : STT_PUNCT_NONE;
+    start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
+  }
+  return out;
+}
+
+char *
 stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
     const SttPunctLabel *labels, gboolean write_marks)
 {
   GString *out = g_string_new (NULL);
-  gboolean start = TRUE;
+  char **cased = stt_punct_case_words (punct, words, n, labels);
   for (guint i = 0; i < n; i++) {
     if (!*words[i])
       continue;
-    char *cased = stt_punct_case_word (punct, words[i], start);
     if (out->len)
       g_string_append_c (out, ' ');
-    g_string_append (out, cased);
-    g_free (cased);
+    g_string_append (out, cased[i]);
     SttPunctLabel label = labels ? labels[i] : STT_PUNCT_NONE;
     if (label != STT_PUNCT_NONE && write_marks)
       g_string_append_c (out, stt_punct_label_char (label));
-    start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
   }
+  g_strfreev (cased);
   return g_string_free (out, FALSE);
 }
 

@@ -22,7 +22,9 @@ typedef struct {
  * weight_scale), then the network's float parameters (punct_mlp_n_params, zero-padded to 8
  * bytes), then
  * PunctCaseEntry[n_case_entries] sorted by key (strcmp), then PunctCaseEntry[n_class_entries]
- * (the word classes: key, class number) sorted by key, then the string pool (NUL-terminated
+ * (the word classes: key, class number) sorted by key, then PunctCaseEntry[n_context_entries]
+ * (written forms next to a given word: keys PUNCT_CONTEXT_LEFT "prev word" and
+ * PUNCT_CONTEXT_RIGHT "word next") sorted by key, then the string pool (NUL-terminated
  * UTF-8). Every section starts 8-byte aligned; sizes are exact. */
 typedef struct {
   char magic[8];
@@ -43,12 +45,15 @@ typedef struct {
    * are 0), and to the question model's score: chosen on the development split. */
   float label_bias[STT_PUNCT_N_LABELS];
   float question_bias;
-  guint32 reserved2;
+  guint32 n_context_entries;
 } PunctHeader;
 
 /* Weights are stored as 16-bit integers: half the size of floats, no loss that matters. */
 typedef gint16 PunctWeight;
 #define PUNCT_WEIGHT_MAX 32767
+
+#define PUNCT_CONTEXT_LEFT '<'
+#define PUNCT_CONTEXT_RIGHT '>'
 
 typedef struct {
   guint32 key;                  /* offset of the lower-case word in the pool */

@@ -46,7 +46,13 @@ struct _SttPunctTrainer {
   GArray *classes;              /* guint32 per word (punct_class_of), made by finish */
   guint mlp_dim, mlp_left, mlp_right, mlp_hidden, mlp_epochs;
   float mlp_lr;
+  GHashTable *cased_ids;        /* written form -> id + 1 */
+  GPtrArray *cased_strings;     /* id -> written form (owned by cased_ids' keys) */
+  GArray *cased;                /* guint32 per word: its written form's id, CASED_START set
+                                 * at a sentence start */
 };
+
+#define CASED_START 0x80000000u
 
 SttPunctTrainer *
 stt_punct_trainer_new (const SttPunctTrainOptions *options)
@@ -72,6 +78,9 @@ stt_punct_trainer_new (const SttPunctTrainOptions *options)
   t->vocab_counts = g_array_new (FALSE, FALSE, sizeof (guint));
   t->ids = g_array_new (FALSE, FALSE, sizeof (guint32));
   t->classes = g_array_new (FALSE, FALSE, sizeof (guint32));
+  t->cased_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  t->cased_strings = g_ptr_array_new ();
+  t->cased = g_array_new (FALSE, FALSE, sizeof (guint32));
   return t;
 }
 
@@ -89,6 +98,9 @@ stt_punct_trainer_free (SttPunctTrainer *t)
   g_array_unref (t->vocab_counts);
   g_array_unref (t->ids);
   g_array_unref (t->classes);
+  g_ptr_array_unref (t->cased_strings);
+  g_hash_table_unref (t->cased_ids);
+  g_array_unref (t->cased);
   g_free (t);
 }
 
@@ -160,6 +172,15 @@ stt_punct_trainer_add_document (SttPunctTrainer *t, const char *text)
     guint32 id = vocab_id (t, tok->word);
     g_array_append_val (t->ids, id);
     count_form (t, tok, start);
+    gpointer v = g_hash_table_lookup (t->cased_ids, tok->cased);
+    if (!v) {
+      v = GUINT_TO_POINTER (t->cased_strings->len + 1);
+      char *form = g_strdup (tok->cased);
+      g_hash_table_insert (t->cased_ids, form, v);
+      g_ptr_array_add (t->cased_strings, form);
+    }
+    guint32 cid = (GPOINTER_TO_UINT (v) - 1) | (start ? CASED_START : 0);
+    g_array_append_val (t->cased, cid);
     start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
   }
   if (tokens->len) {
@@ -297,33 +318,121 @@ compare_ids (gconstpointer a, gconstpointer b, gpointer words)
   return strcmp (w[GPOINTER_TO_UINT (*(gpointer *) a)], w[GPOINTER_TO_UINT (*(gpointer *) b)]);
 }
 
-/* The most frequent written form of each word that is not its lower-case self. Ties go to
- * the smaller string so the result does not depend on hash table order. */
+/* The most frequent form in @forms (form -> count); ties go to the smaller string so the
+ * result does not depend on hash table order. @second: the count of the runner-up. */
+static const char *
+best_form (GHashTable *forms, guint *best_n, guint *second, guint *total)
+{
+  GHashTableIter it;
+  gpointer form, count;
+  const char *best = NULL;
+  *best_n = *second = *total = 0;
+  g_hash_table_iter_init (&it, forms);
+  while (g_hash_table_iter_next (&it, &form, &count)) {
+    guint n = GPOINTER_TO_UINT (count);
+    *total += n;
+    if (n > *best_n || (n == *best_n && strcmp (form, best) < 0)) {
+      *second = MAX (*second, *best_n);
+      best = form;
+      *best_n = n;
+    } else {
+      *second = MAX (*second, n);
+    }
+  }
+  return best;
+}
+
+/* The most frequent written form of each word that is not its lower-case self. */
 static GPtrArray *
 casing_pairs (SttPunctTrainer *t)
 {
   GPtrArray *pairs = g_ptr_array_new ();   /* key, form, key, form, ... */
   GList *keys = g_list_sort (g_hash_table_get_keys (t->forms), (GCompareFunc) strcmp);
   for (GList *k = keys; k; k = k->next) {
-    GHashTable *forms = g_hash_table_lookup (t->forms, k->data);
-    GHashTableIter it;
-    gpointer form, count;
-    const char *best = NULL;
-    guint best_n = 0;
-    g_hash_table_iter_init (&it, forms);
-    while (g_hash_table_iter_next (&it, &form, &count)) {
-      guint n = GPOINTER_TO_UINT (count);
-      if (n > best_n || (n == best_n && strcmp (form, best) < 0)) {
-        best = form;
-        best_n = n;
-      }
-    }
+    guint best_n, second, total;
+    const char *best = best_form (g_hash_table_lookup (t->forms, k->data), &best_n, &second,
+        &total);
     if (best && strcmp (best, k->data) != 0) {
       g_ptr_array_add (pairs, k->data);
       g_ptr_array_add (pairs, (gpointer) best);
     }
   }
   g_list_free (keys);
+  return pairs;
+}
+
+/* Bump @key's count of @form in @table (key -> GHashTable form -> count). */
+static void
+count_in (GHashTable *table, char *key, const char *form)
+{
+  GHashTable *forms = g_hash_table_lookup (table, key);
+  if (!forms) {
+    forms = g_hash_table_new (g_str_hash, g_str_equal);
+    g_hash_table_insert (table, key, forms);
+  } else {
+    g_free (key);
+  }
+  gpointer n = g_hash_table_lookup (forms, form);
+  g_hash_table_replace (forms, (gpointer) form, GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
+}
+
+/* Written forms that depend on a neighbour ("great britain", "united nations", "the state
+ * of ..." against "a state"): for the words written more than one way, the most frequent form
+ * next to each word before (key PUNCT_CONTEXT_LEFT prev ' ' word) and after (key
+ * PUNCT_CONTEXT_RIGHT word ' ' next), kept where it differs from the word's usual form, was
+ * seen at least CONTEXT_MIN_COUNT times and in two thirds of the cases. Sentence starts do not
+ * count, as for the usual forms. */
+#define CONTEXT_MIN_COUNT 2
+static GPtrArray *
+context_pairs (SttPunctTrainer *t)
+{
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      (GDestroyNotify) g_hash_table_unref);
+  const guint32 *ids = (const guint32 *) t->ids->data;
+  const guint32 *cased = (const guint32 *) t->cased->data;
+  const char *const *words = (const char *const *) t->vocab_words->pdata;
+  guint8 *ambiguous = g_new0 (guint8, t->vocab_words->len);
+  for (guint id = 0; id < t->vocab_words->len; id++) {
+    GHashTable *forms = g_hash_table_lookup (t->forms, words[id]);
+    guint best_n, second, total;
+    ambiguous[id] = forms && best_form (forms, &best_n, &second, &total) && second >= 2;
+  }
+  guint start = 0;
+  for (guint d = 0; d < t->doc_ends->len; d++) {
+    guint end = g_array_index (t->doc_ends, guint, d);
+    for (guint i = start; i < end; i++) {
+      if (!ambiguous[ids[i]] || (cased[i] & CASED_START))
+        continue;
+      const char *form = t->cased_strings->pdata[cased[i] & ~CASED_START];
+      if (i > start)
+        count_in (table, g_strdup_printf ("%c%s %s", PUNCT_CONTEXT_LEFT, words[ids[i - 1]],
+                words[ids[i]]), form);
+      if (i + 1 < end)
+        count_in (table, g_strdup_printf ("%c%s %s", PUNCT_CONTEXT_RIGHT, words[ids[i]],
+                words[ids[i + 1]]), form);
+    }
+    start = end;
+  }
+  g_free (ambiguous);
+  GPtrArray *pairs = g_ptr_array_new_with_free_func (g_free);
+  GList *keys = g_list_sort (g_hash_table_get_keys (table), (GCompareFunc) strcmp);
+  for (GList *k = keys; k; k = k->next) {
+    guint best_n, second, total, u_n, u_second, u_total;
+    const char *best = best_form (g_hash_table_lookup (table, k->data), &best_n, &second,
+        &total);
+    const char *key = k->data, *space = strchr (key, ' ');
+    char *word = key[0] == PUNCT_CONTEXT_LEFT ? g_strdup (space + 1)
+        : g_strndup (key + 1, space - key - 1);
+    const char *usual = best_form (g_hash_table_lookup (t->forms, word), &u_n, &u_second,
+        &u_total);
+    if (best_n >= CONTEXT_MIN_COUNT && 3 * best_n >= 2 * total && strcmp (best, usual) != 0) {
+      g_ptr_array_add (pairs, g_strdup (key));
+      g_ptr_array_add (pairs, g_strdup (best));
+    }
+    g_free (word);
+  }
+  g_list_free (keys);
+  g_hash_table_unref (table);
   return pairs;
 }
 
@@ -371,6 +480,14 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
     cases[i].form = pool_add (pool, pairs->pdata[2 * i + 1]);
   }
   g_ptr_array_unref (pairs);
+  pairs = context_pairs (t);
+  guint n_contexts = pairs->len / 2;
+  PunctCaseEntry *contexts = g_new0 (PunctCaseEntry, MAX (n_contexts, 1));
+  for (guint i = 0; i < n_contexts; i++) {
+    contexts[i].key = pool_add (pool, pairs->pdata[2 * i]);
+    contexts[i].form = pool_add (pool, pairs->pdata[2 * i + 1]);
+  }
+  g_ptr_array_unref (pairs);
 
   PunctHeader h;
   memset (&h, 0, sizeof h);
@@ -382,10 +499,13 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   h.strings_size = pool->len;
   h.n_class_entries = n_classes;
   h.mlp = *mlp;
-  h.mlp_weight = MLP_WEIGHT * margin;
-  h.label_bias[STT_PUNCT_COMMA] = COMMA_BIAS * margin;
-  h.label_bias[STT_PUNCT_PERIOD] = PERIOD_BIAS * margin;
-  h.question_bias = QUESTION_BIAS * margin;
+  if (mlp->hidden) {             /* the biases were chosen for the combination */
+    h.mlp_weight = MLP_WEIGHT * margin;
+    h.label_bias[STT_PUNCT_COMMA] = COMMA_BIAS * margin;
+    h.label_bias[STT_PUNCT_PERIOD] = PERIOD_BIAS * margin;
+    h.question_bias = QUESTION_BIAS * margin;
+  }
+  h.n_context_entries = n_contexts;
   punct_default_pause_bonus (margin, h.pause_bonus);
 
   gsize n_weights = ((gsize) 1 << t->bits) * STT_PUNCT_N_LABELS;
@@ -410,9 +530,11 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   }
   g_byte_array_append (out, (const guint8 *) cases, n_cases * sizeof (PunctCaseEntry));
   g_byte_array_append (out, (const guint8 *) classes, n_classes * sizeof (PunctCaseEntry));
+  g_byte_array_append (out, (const guint8 *) contexts, n_contexts * sizeof (PunctCaseEntry));
   g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
   g_byte_array_append (out, (const guint8 *) pool->str, pool->len);
   g_free (cases);
+  g_free (contexts);
   return g_byte_array_free_to_bytes (out);
 }
 

@@ -57,17 +57,15 @@ static char **
 case_words (const SttPunct *punct, const char *const *words, guint n,
     const SttPunctLabel *labels, gboolean lower)
 {
+  if (!lower)
+    return stt_punct_case_words (punct, words, n, labels);
   char **out = g_new0 (char *, n + 1);
   for (guint i = 0; i < n; i++) {
     gboolean start = i == 0 || labels[i - 1] == STT_PUNCT_PERIOD
         || labels[i - 1] == STT_PUNCT_QUESTION;
-    if (lower) {
-      out[i] = g_strdup (words[i]);
-      if (start)
-        out[i][0] = g_ascii_toupper (out[i][0]);
-    } else {
-      out[i] = stt_punct_case_word (punct, words[i], start);
-    }
+    out[i] = g_strdup (words[i]);
+    if (start)
+      out[i][0] = g_ascii_toupper (out[i][0]);
   }
   return out;
 }

@@ -93,7 +93,15 @@ void stt_punct_predict (const SttPunct *punct, const char *const *words, guint n
  * training text, with a capital first letter when @sentence_start. */
 char *stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start);
 
-/* Cased words, space separated, with their marks when @write_marks (newly allocated). A
+/* The written form of each of the @n lower-case @words (a newly allocated NULL-terminated
+ * array): the form the training text used next to the same neighbour where it differs from
+ * the word's usual one ("Great" before "britain"), else the usual form; a capital first letter
+ * at the first word and after every period and question mark of @labels (may be NULL). Empty
+ * words stay empty and their labels do not end a sentence. */
+char **stt_punct_case_words (const SttPunct *punct, const char *const *words, guint n,
+    const SttPunctLabel *labels);
+
+/* Cased words (stt_punct_case_words), space separated, with their marks when @write_marks (newly allocated). A
  * sentence starts at the first word and after every period and question mark of @labels;
  * @labels may be NULL (no marks; only the first word starts a sentence). */
 char *stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
