@@ -29,6 +29,11 @@
 #define COMMA_BIAS 0.7f
 #define PERIOD_BIAS 0.8f
 #define QUESTION_BIAS 0.05f
+/* The network and the biases were chosen for about 1.4 million words of training text; a
+ * network trained on a few thousand words puts marks almost anywhere (sentence ends after
+ * "what should"), so below this many words the default is the linear model alone, as are the
+ * biases (a network asked for explicitly is trained anyway). */
+#define MLP_MIN_WORDS 200000
 /* Words scored after training to measure the typical score margin (scales the pause priors). */
 #define MARGIN_SAMPLE 200000
 
@@ -45,6 +50,7 @@ struct _SttPunctTrainer {
   GArray *ids;                  /* guint32 per word */
   GArray *classes;              /* guint32 per word (punct_class_of), made by finish */
   guint mlp_dim, mlp_left, mlp_right, mlp_hidden, mlp_epochs;
+  gboolean mlp_default;         /* no network was asked for: one when the text is large */
   float mlp_lr;
   GHashTable *cased_ids;        /* written form -> id + 1 */
   GPtrArray *cased_strings;     /* id -> written form (owned by cased_ids' keys) */
@@ -66,6 +72,7 @@ stt_punct_trainer_new (const SttPunctTrainOptions *options)
   t->mlp_right = MLP_CONTEXT;
   t->mlp_hidden = !options || !options->mlp_hidden ? MLP_HIDDEN
       : options->mlp_hidden < 0 ? 0 : MIN ((guint) options->mlp_hidden, PUNCT_MLP_MAX_HIDDEN);
+  t->mlp_default = !options || !options->mlp_hidden;
   t->mlp_epochs = options && options->mlp_epochs ? options->mlp_epochs : MLP_EPOCHS;
   t->mlp_lr = MLP_LEARNING_RATE;
   t->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -311,6 +318,30 @@ margin_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
   return punct_argmax (score);
 }
 
+/* The network's mean spread of log-probabilities (best minus worst mark) over the first
+ * words of @ids: with the linear model's margin, the unit of the pause priors. */
+static float
+mlp_margin (const PunctMlpShape *shape, float *params, const guint32 *ids, gsize n_ids)
+{
+  PunctMlp m;
+  punct_mlp_view (&m, shape, params);
+  guint n = MIN (MARGIN_SAMPLE, n_ids);
+  float *lp = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
+  punct_mlp_log_probs (&m, ids, n, lp);
+  double sum = 0;
+  for (guint i = 0; i < n; i++) {
+    const float *v = lp + (gsize) i * STT_PUNCT_N_LABELS;
+    float lo = v[0], hi = v[0];
+    for (guint l = 1; l < STT_PUNCT_N_LABELS; l++) {
+      lo = MIN (lo, v[l]);
+      hi = MAX (hi, v[l]);
+    }
+    sum += hi - lo;
+  }
+  g_free (lp);
+  return n ? (float) (sum / n) : 0.0f;
+}
+
 static gint
 compare_ids (gconstpointer a, gconstpointer b, gpointer words)
 {
@@ -470,7 +501,7 @@ class_entries (SttPunctTrainer *t, const guint *cls, GString *pool, guint *n_out
 static GBytes *
 serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool,
     const PunctCaseEntry *classes, guint n_classes, const PunctMlpShape *mlp,
-    const float *mlp_params)
+    const float *mlp_params, float mlp_margin)
 {
   GPtrArray *pairs = casing_pairs (t);
   guint n_cases = pairs->len / 2;
@@ -499,14 +530,15 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   h.strings_size = pool->len;
   h.n_class_entries = n_classes;
   h.mlp = *mlp;
-  if (mlp->hidden) {             /* the biases were chosen for the combination */
+  if (mlp->hidden)
     h.mlp_weight = MLP_WEIGHT * margin;
+  if (mlp->hidden && t->hashes->len >= MLP_MIN_WORDS) {
     h.label_bias[STT_PUNCT_COMMA] = COMMA_BIAS * margin;
     h.label_bias[STT_PUNCT_PERIOD] = PERIOD_BIAS * margin;
     h.question_bias = QUESTION_BIAS * margin;
   }
   h.n_context_entries = n_contexts;
-  punct_default_pause_bonus (margin, h.pause_bonus);
+  punct_default_pause_bonus (margin + h.mlp_weight * mlp_margin, h.pause_bonus);
 
   gsize n_weights = ((gsize) 1 << t->bits) * STT_PUNCT_N_LABELS;
   float top = 0;
@@ -581,18 +613,20 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
   PunctCaseEntry *classes = class_entries (t, cls, pool, &n_classes, mlp_id);
   PunctMlpShape shape = { 0 };
   float *mlp_params = NULL;
-  if (t->mlp_hidden) {
+  guint32 *ids = NULL;
+  if (t->mlp_hidden && (!t->mlp_default || t->hashes->len >= MLP_MIN_WORDS)) {
     shape = (PunctMlpShape) { t->mlp_dim, t->mlp_left, t->mlp_right, t->mlp_hidden,
       PUNCT_MLP_FIRST + n_classes };
-    guint32 *ids = g_new (guint32, t->ids->len);
+    ids = g_new (guint32, t->ids->len);
     for (guint i = 0; i < t->ids->len; i++)
       ids[i] = mlp_id[g_array_index (t->ids, guint32, i)];
     mlp_params = punct_mlp_train (&shape, ids, (const guint8 *) t->labels->data, t->ids->len,
         (const guint *) t->doc_ends->data, t->doc_ends->len, t->mlp_epochs, t->mlp_lr);
-    g_free (ids);
   }
-  GBytes *bytes = serialise (t, p.w, margin, pool, classes, n_classes, &shape, mlp_params);
+  GBytes *bytes = serialise (t, p.w, margin, pool, classes, n_classes, &shape, mlp_params,
+      mlp_params ? mlp_margin (&shape, mlp_params, ids, t->ids->len) : 0.0f);
   g_free (mlp_params);
+  g_free (ids);
   g_free (classes);
   g_string_free (pool, TRUE);
   g_free (mlp_id);

@@ -114,7 +114,8 @@ char *stt_punct_punctuate (const SttPunct *punct, const char *text, SttPunctFlag
 typedef struct {
   guint hash_bits;              /* weight table of 2^hash_bits rows; 0 = default (20) */
   guint epochs;                 /* passes over the text; 0 = default (5) */
-  gint mlp_hidden;              /* the window network's hidden units: 0 = default (128),
+  gint mlp_hidden;              /* the window network's hidden units: 0 = default (128
+                                 * when the text has 200,000 words or more, else none),
                                  * negative = no network */
   guint mlp_epochs;             /* the network's passes over the text; 0 = default (3) */
 } SttPunctTrainOptions;
