@@ -2,18 +2,22 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A punct model turns a stream of lower-case words into display text: after every word it
- * predicts nothing, a comma, a period or a question mark (an averaged perceptron over hashed
- * sparse features: the surrounding words, their bigrams, trigrams and skip-grams on both sides,
- * their word classes, the first words and length of the current sentence and clause, the
- * previous decision; where a sentence ends, a second perceptron over the whole sentence picks
- * period or question mark), and it restores each word's case (a truecasing lexicon: the most
- * frequent written form of each word outside sentence starts, plus a capital at every sentence
- * start). Pauses between words, when known, add fixed priors for a mark (text has no timing,
- * so they are not learned; see docs/models.md). Decoding is greedy, left to right.
+ * predicts nothing, a comma, a period or a question mark, and it restores each word's case.
+ * The marks: the scores of an averaged perceptron over hashed sparse features (the surrounding
+ * words, their bigrams, trigrams and skip-grams on both sides, their word classes, the first
+ * words and length of the current sentence and clause, the previous decision) plus the
+ * log-probabilities of a small window network (word embeddings of four words either side, one
+ * hidden layer), plus per-mark biases; where a sentence ends, a second perceptron over the
+ * whole sentence picks period or question mark. The case: a truecasing lexicon (the most
+ * frequent written form of each word outside sentence starts), a table of forms that depend on
+ * the next or previous word ("Great Britain"), and a capital at every sentence start. Pauses
+ * between words, when known, add fixed priors for a mark (text has no timing, so they are not
+ * learned; see docs/models.md). Decoding is greedy, left to right.
  *
  * The model is one file, `punct.bin`, little-endian, laid out to be used straight from a
- * read-only mapping (stt_model_map): a header, the weight table, a sorted casing lexicon, the
- * sorted word classes and their string pool. Every size and offset is checked when it is opened.
+ * read-only mapping (stt_model_map): a header, the weight table, the network's parameters, a
+ * sorted casing lexicon, the sorted word classes, the sorted context forms and their string
+ * pool. Every size and offset is checked when it is opened.
  *
  * Ownership: SttPunct is reference counted and immutable: one instance may be used by any
  * number of threads at once. The trainer is a plain single-threaded object.
