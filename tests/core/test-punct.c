@@ -270,6 +270,42 @@ test_corrupt (void)
   g_bytes_unref (good);
 }
 
+/* A word written two ways gets the form its neighbour calls for. */
+static void
+test_context_casing (void)
+{
+  SttPunctTrainer *t = stt_punct_trainer_new (NULL);
+  for (guint i = 0; i < 3; i++)
+    stt_punct_trainer_add_document (t, "The State of the Union is strong, and a state can act "
+        "alone. We met the State of the Union and a state can grow.");
+  GError *err = NULL;
+  GBytes *bytes = stt_punct_trainer_finish (t, &err);
+  g_assert_no_error (err);
+  stt_punct_trainer_free (t);
+  SttPunct *p = stt_punct_new_from_bytes (bytes, "context", &err);
+  g_assert_no_error (err);
+  g_bytes_unref (bytes);
+  char *usual = stt_punct_case_word (p, "state", FALSE);
+  g_assert_cmpstr (usual, ==, "State");    /* as often as "state": the smaller string */
+  g_free (usual);
+  const char *words[] = { "so", "a", "state", "can", "see", "the", "state", "of", "it" };
+  SttPunctLabel labels[G_N_ELEMENTS (words)] = { 0 };
+  char **forms = stt_punct_case_words (p, words, G_N_ELEMENTS (words), labels);
+  g_assert_cmpstr (forms[0], ==, "So");
+  g_assert_cmpstr (forms[2], ==, "state");
+  g_assert_cmpstr (forms[6], ==, "State");
+  g_strfreev (forms);
+  /* empty words stay empty and do not end a sentence */
+  const char *gaps[] = { "a", "", "can" };
+  SttPunctLabel ends[] = { STT_PUNCT_NONE, STT_PUNCT_PERIOD, STT_PUNCT_NONE };
+  forms = stt_punct_case_words (p, gaps, 3, ends);
+  g_assert_cmpstr (forms[0], ==, "A");
+  g_assert_cmpstr (forms[1], ==, "");
+  g_assert_cmpstr (forms[2], ==, "can");
+  g_strfreev (forms);
+  stt_punct_unref (p);
+}
+
 static void
 test_train_empty (void)
 {
@@ -292,6 +328,7 @@ main (int argc, char **argv)
   g_test_add_func ("/punct/punctuate-lines", test_punctuate_lines);
   g_test_add_func ("/punct/pauses", test_pauses);
   g_test_add_func ("/punct/corrupt", test_corrupt);
+  g_test_add_func ("/punct/context-casing", test_context_casing);
   g_test_add_func ("/punct/train-empty", test_train_empty);
   return g_test_run ();
 }

@@ -105,9 +105,9 @@ char *stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sen
 char **stt_punct_case_words (const SttPunct *punct, const char *const *words, guint n,
     const SttPunctLabel *labels);
 
-/* Cased words (stt_punct_case_words), space separated, with their marks when @write_marks (newly allocated). A
- * sentence starts at the first word and after every period and question mark of @labels;
- * @labels may be NULL (no marks; only the first word starts a sentence). */
+/* Cased words (stt_punct_case_words), space separated, with their marks when @write_marks
+ * (newly allocated). A sentence starts at the first word and after every period and question
+ * mark of @labels; @labels may be NULL (no marks; only the first word starts a sentence). */
 char *stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
     const SttPunctLabel *labels, gboolean write_marks);
 
