@@ -127,7 +127,7 @@ run_train (int argc, char **argv)
     {"hidden", 0, 0, G_OPTION_ARG_INT, &hidden, "Hidden units of the window network (default "
       "128; 0 = no network, only the linear model)", "N"},
     {"mlp-epochs", 0, 0, G_OPTION_ARG_INT, &mlp_epochs, "Passes of the window network over the "
-      "text (default 3)", "N"},
+      "text (default 2)", "N"},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new ("TEXT... - train a punct model");

@@ -121,7 +121,7 @@ typedef struct {
   gint mlp_hidden;              /* the window network's hidden units: 0 = default (128
                                  * when the text has 200,000 words or more, else none),
                                  * negative = no network */
-  guint mlp_epochs;             /* the network's passes over the text; 0 = default (3) */
+  guint mlp_epochs;             /* the network's passes over the text; 0 = default (2) */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;
