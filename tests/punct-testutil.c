@@ -21,7 +21,13 @@ punct_test_sotu_file (const char *name)
 GBytes *
 punct_test_train_bytes (const char *const *names)
 {
-  SttPunctTrainOptions opts = { 16, 3 };
+  return punct_test_train_bytes_with_network (names, 0);
+}
+
+GBytes *
+punct_test_train_bytes_with_network (const char *const *names, gint hidden)
+{
+  SttPunctTrainOptions opts = { 16, 3, hidden, 1 };
   SttPunctTrainer *t = stt_punct_trainer_new (&opts);
   for (const char *const *n = names; *n; n++) {
     char *path = punct_test_sotu_file (*n), *text;

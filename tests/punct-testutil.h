@@ -12,6 +12,9 @@ char *punct_test_sotu_file (const char *name);
 
 /* punct.bin bytes trained (small table, 3 epochs) from the given addresses. */
 GBytes *punct_test_train_bytes (const char *const *names);
+/* The same with a window network of @hidden units (1 pass), which small texts do not get by
+ * default. */
+GBytes *punct_test_train_bytes_with_network (const char *const *names, gint hidden);
 
 /* Install @bytes as a punct model in a new folder under @models_dir; returns its folder. */
 char *punct_test_install (const char *models_dir, GBytes *bytes);

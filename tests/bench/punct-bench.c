@@ -57,17 +57,15 @@ static char **
 case_words (const SttPunct *punct, const char *const *words, guint n,
     const SttPunctLabel *labels, gboolean lower)
 {
+  if (!lower)
+    return stt_punct_case_words (punct, words, n, labels);
   char **out = g_new0 (char *, n + 1);
   for (guint i = 0; i < n; i++) {
     gboolean start = i == 0 || labels[i - 1] == STT_PUNCT_PERIOD
         || labels[i - 1] == STT_PUNCT_QUESTION;
-    if (lower) {
-      out[i] = g_strdup (words[i]);
-      if (start)
-        out[i][0] = g_ascii_toupper (out[i][0]);
-    } else {
-      out[i] = stt_punct_case_word (punct, words[i], start);
-    }
+    out[i] = g_strdup (words[i]);
+    if (start)
+      out[i][0] = g_ascii_toupper (out[i][0]);
   }
   return out;
 }
@@ -103,11 +101,13 @@ report (const char *name, const Score *sc, const Score *peer)
 int
 main (int argc, char **argv)
 {
-  char *model_arg = NULL, *split_arg = NULL;
+  char *model_arg = NULL, *split_arg = NULL, *dump_arg = NULL;
   GOptionEntry entries[] = {
+    {"dump", 0, 0, G_OPTION_ARG_FILENAME, &dump_arg, "Write every scored word to FILE: the "
+      "text's mark and written form, then the model's (for error analysis)", "FILE"},
     {"model", 'm', 0, G_OPTION_ARG_STRING, &model_arg, "Punct model id or folder", "ID|DIR"},
     {"split", 0, 0, G_OPTION_ARG_STRING, &split_arg, "Files to score: test (default), all, "
-      "train", "SPLIT"},
+      "train, fit, dev (tune on dev, never on test)", "SPLIT"},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new ("TEXT... - punctuation benchmark");
@@ -117,7 +117,7 @@ main (int argc, char **argv)
   if (!g_option_context_parse (ctx, &argc, &argv, &err) || argc < 2
       || (split_arg && !punct_split_from_string (split_arg, &split))) {
     g_printerr ("punct-bench: %s\n", err ? err->message : "give held-out text files or "
-        "folders; --split is test, all or train");
+        "folders; --split is test, all, train, fit or dev");
     return 2;
   }
   g_option_context_free (ctx);
@@ -127,6 +127,11 @@ main (int argc, char **argv)
   char **files = punct ? punct_corpus_files (argv + 1, split, &err) : NULL;
   if (!files) {
     g_printerr ("punct-bench: %s\n", err->message);
+    return 1;
+  }
+  FILE *dump = dump_arg ? fopen (dump_arg, "w") : NULL;
+  if (dump_arg && !dump) {
+    g_printerr ("punct-bench: cannot write %s\n", dump_arg);
     return 1;
   }
   Score sc = { 0 }, peer = { 0 }, oracle = { 0 };
@@ -150,6 +155,13 @@ main (int argc, char **argv)
       char **cased = case_words (punct, words, n, labels, FALSE);
       busy += g_get_monotonic_time () - t0;
       score_doc (&sc, tokens, labels, cased);
+      if (dump)
+        fprintf (dump, "#\t%s\n", *f);
+      for (guint i = 0; dump && i < n; i++) {
+        const SttPunctToken *t = &g_array_index (tokens, SttPunctToken, i);
+        fprintf (dump, "%s\t%c\t%s\t%c\n", t->cased, stt_punct_label_char (t->label) ?: '_',
+            cased[i], stt_punct_label_char (labels[i]) ?: '_');
+      }
       g_strfreev (cased);
       /* casing alone: the written forms given the text's own sentence starts */
       for (guint i = 0; i < n; i++)
@@ -182,5 +194,10 @@ main (int argc, char **argv)
   stt_model_unref (model);
   g_free (model_arg);
   g_free (split_arg);
+  g_free (dump_arg);
+  if (dump && fclose (dump) != 0) {
+    g_printerr ("punct-bench: writing the dump failed\n");
+    return 1;
+  }
   return 0;
 }

@@ -47,6 +47,13 @@ test_deterministic (void)
   };
   GBytes *c = punct_test_train_bytes (reversed);
   g_assert_false (g_bytes_equal (a, c));
+  /* the window network too (its order of examples and initial weights are seeded) */
+  GBytes *na = punct_test_train_bytes_with_network (small_text, 16);
+  GBytes *nb = punct_test_train_bytes_with_network (small_text, 16);
+  g_assert_true (g_bytes_equal (na, nb));
+  g_assert_cmpuint (g_bytes_get_size (na), >, g_bytes_get_size (a));
+  g_bytes_unref (na);
+  g_bytes_unref (nb);
   g_bytes_unref (a);
   g_bytes_unref (b);
   g_bytes_unref (c);
@@ -137,26 +144,37 @@ test_punctuate_lines (void)
   g_assert_true (g_str_has_prefix (s, "We "));
   g_assert_true (g_str_has_suffix (s, "people.") || g_str_has_suffix (s, "people?"));
   g_free (s);
-  /* a very long phrase: every word comes back once */
+  /* a very long phrase: every word comes back once, with the linear model alone and with
+   * the window network (which scores the words in batches) */
   GString *in = g_string_new (NULL);
   for (guint i = 0; i < 20000; i++)
     g_string_append (in, i % 7 ? "and the people " : "we ");
-  s = stt_punct_punctuate (p, in->str, STT_PUNCT_FLAG_NONE);
-  char **words = g_strsplit (s, " ", -1);
-  char **in_words = g_strsplit (g_strstrip (in->str), " ", -1);
-  g_assert_cmpuint (g_strv_length (words), ==, g_strv_length (in_words));
-  g_strfreev (words);
-  g_strfreev (in_words);
-  g_free (s);
+  g_strstrip (in->str);
+  GBytes *bytes = punct_test_train_bytes_with_network (small_text, 16);
+  GError *err = NULL;
+  SttPunct *with_network = stt_punct_new_from_bytes (bytes, "small+network", &err);
+  g_assert_no_error (err);
+  g_bytes_unref (bytes);
+  SttPunct *models[] = { p, with_network };
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++) {
+    s = stt_punct_punctuate (models[m], in->str, STT_PUNCT_FLAG_NONE);
+    char **words = g_strsplit (s, " ", -1);
+    char **in_words = g_strsplit (in->str, " ", -1);
+    g_assert_cmpuint (g_strv_length (words), ==, g_strv_length (in_words));
+    g_strfreev (words);
+    g_strfreev (in_words);
+    g_free (s);
+  }
   g_string_free (in, TRUE);
+  stt_punct_unref (with_network);
   stt_punct_unref (p);
 }
 
-/* Pauses are evidence for a mark: two-second silences after every word give more marks. */
+/* Pauses are evidence for a mark: two-second silences after every word give more marks, with
+ * the linear model alone and with the window network. */
 static void
-test_pauses (void)
+check_pauses (SttPunct *p)
 {
-  SttPunct *p = small_model ();
   char **words = g_strsplit ("we will build a future where every child can learn and every "
       "worker can earn a decent living and every family can save", " ", -1);
   guint n = g_strv_length (words);
@@ -179,11 +197,23 @@ test_pauses (void)
   stt_punct_unref (p);
 }
 
+static void
+test_pauses (void)
+{
+  check_pauses (small_model ());
+  GBytes *bytes = punct_test_train_bytes_with_network (small_text, 16);
+  GError *err = NULL;
+  SttPunct *p = stt_punct_new_from_bytes (bytes, "small+network", &err);
+  g_assert_no_error (err);
+  g_bytes_unref (bytes);
+  check_pauses (p);
+}
+
 /* Every damaged file is refused with an error that names it; none is read out of bounds. */
 static void
 test_corrupt (void)
 {
-  GBytes *good = punct_test_train_bytes (small_text);
+  GBytes *good = punct_test_train_bytes_with_network (small_text, 16);
   gsize size;
   const guint8 *data = g_bytes_get_data (good, &size);
   struct { gsize at; guint32 value; gsize size; const char *says; } cases[] = {
@@ -197,6 +227,11 @@ test_corrupt (void)
     {96, 0x7fc00000, size, "not finite"},            /* a NaN weight scale */
     {96, 0xbf800000, size, "not positive"},          /* a negative weight scale */
     {32, 0x7f800000, size, "not finite"},            /* an infinite pause prior */
+    {104, 100000, size, "network's shape"},          /* embedding size */
+    {116, 5000, size, "network's shape"},            /* hidden units */
+    {120, 3, size, "network's shape"},               /* vocabulary against the classes */
+    {132, 0x7fc00000, size, "not finite"},           /* a NaN comma bias */
+    {148, 0x7fffffff, size, "bytes"},                /* context entries */
   };
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
     guint8 *copy = g_memdup2 (data, size);
@@ -213,22 +248,73 @@ test_corrupt (void)
     g_clear_error (&err);
     g_bytes_unref (bad);
   }
-  /* a casing entry pointing outside the string pool, found through the header */
-  guint32 bits, n_cases;
-  memcpy (&bits, data + 12, 4);
-  memcpy (&n_cases, data + 20, 4);
+  /* found through the header: the 152-byte header, int16 weights[2^bits][4], the network's
+   * floats (padded to 8 bytes), then the casing, class and context entries */
+  guint32 h[38];
+  memcpy (h, data, sizeof h);
+  guint32 bits = h[3], n_cases = h[5], n_classes = h[7], n_contexts = h[37];
+  guint32 dim = h[26], left = h[27], right = h[28], hidden = h[29], vocab = h[30];
   g_assert_cmpuint (n_cases, >, 0);
-  gsize cases_off = 104 + ((gsize) 8 << bits);    /* header, then int16 weights[2^bits][4] */
-  guint8 *copy = g_memdup2 (data, size);
-  guint32 far = 0x7fffffff;
-  memcpy (copy + cases_off + 8 * (n_cases / 2), &far, 4);
-  GBytes *bad = g_bytes_new_take (copy, size);
-  GError *err = NULL;
-  g_assert_null (stt_punct_new_from_bytes (bad, "p.bin", &err));
-  g_assert_nonnull (strstr (err->message, "outside the string pool"));
-  g_clear_error (&err);
-  g_bytes_unref (bad);
+  g_assert_cmpuint (hidden, >, 0);
+  gsize n_mlp = (gsize) vocab * dim + (gsize) hidden * (left + 1 + right) * dim + hidden
+      + 4 * hidden + 4;
+  gsize mlp_off = 152 + ((gsize) 8 << bits);
+  gsize cases_off = mlp_off + ((n_mlp * 4 + 7) & ~(gsize) 7);
+  gsize contexts_off = cases_off + 8 * ((gsize) n_cases + n_classes);
+  struct { gsize at; guint32 value; const char *says; } deep[] = {
+    {cases_off + 8 * (n_cases / 2), 0x7fffffff, "outside the string pool"},
+    {mlp_off + 4 * (n_mlp / 2), 0x7f800000, "network parameter"},
+    {contexts_off + 4, 0x7fffffff, "context entry"},
+  };
+  g_assert_cmpuint (n_contexts, >, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (deep); c++) {
+    guint8 *copy = g_memdup2 (data, size);
+    memcpy (copy + deep[c].at, &deep[c].value, 4);
+    GBytes *bad = g_bytes_new_take (copy, size);
+    GError *err = NULL;
+    g_assert_null (stt_punct_new_from_bytes (bad, "p.bin", &err));
+    if (!strstr (err->message, deep[c].says))
+      g_error ("deep case %u: \"%s\" does not say \"%s\"", c, err->message, deep[c].says);
+    g_clear_error (&err);
+    g_bytes_unref (bad);
+  }
   g_bytes_unref (good);
+}
+
+/* A word written two ways gets the form its neighbour calls for. */
+static void
+test_context_casing (void)
+{
+  SttPunctTrainer *t = stt_punct_trainer_new (NULL);
+  for (guint i = 0; i < 3; i++)
+    stt_punct_trainer_add_document (t, "The State of the Union is strong, and a state can act "
+        "alone. We met the State of the Union and a state can grow.");
+  GError *err = NULL;
+  GBytes *bytes = stt_punct_trainer_finish (t, &err);
+  g_assert_no_error (err);
+  stt_punct_trainer_free (t);
+  SttPunct *p = stt_punct_new_from_bytes (bytes, "context", &err);
+  g_assert_no_error (err);
+  g_bytes_unref (bytes);
+  char *usual = stt_punct_case_word (p, "state", FALSE);
+  g_assert_cmpstr (usual, ==, "State");    /* as often as "state": the smaller string */
+  g_free (usual);
+  const char *words[] = { "so", "a", "state", "can", "see", "the", "state", "of", "it" };
+  SttPunctLabel labels[G_N_ELEMENTS (words)] = { 0 };
+  char **forms = stt_punct_case_words (p, words, G_N_ELEMENTS (words), labels);
+  g_assert_cmpstr (forms[0], ==, "So");
+  g_assert_cmpstr (forms[2], ==, "state");
+  g_assert_cmpstr (forms[6], ==, "State");
+  g_strfreev (forms);
+  /* empty words stay empty and do not end a sentence */
+  const char *gaps[] = { "a", "", "can" };
+  SttPunctLabel ends[] = { STT_PUNCT_NONE, STT_PUNCT_PERIOD, STT_PUNCT_NONE };
+  forms = stt_punct_case_words (p, gaps, 3, ends);
+  g_assert_cmpstr (forms[0], ==, "A");
+  g_assert_cmpstr (forms[1], ==, "");
+  g_assert_cmpstr (forms[2], ==, "can");
+  g_strfreev (forms);
+  stt_punct_unref (p);
 }
 
 static void
@@ -253,6 +339,7 @@ main (int argc, char **argv)
   g_test_add_func ("/punct/punctuate-lines", test_punctuate_lines);
   g_test_add_func ("/punct/pauses", test_pauses);
   g_test_add_func ("/punct/corrupt", test_corrupt);
+  g_test_add_func ("/punct/context-casing", test_context_casing);
   g_test_add_func ("/punct/train-empty", test_train_empty);
   return g_test_run ();
 }

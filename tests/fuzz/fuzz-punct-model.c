@@ -2,8 +2,8 @@
  * downloads); whatever it accepts must be safe to predict and case with.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Seed: tests/fuzz/corpus/punct-model/tiny.bin, `stt-punct train --bits 8 --epochs 2` on two
- * lines of text.
+ * Seed: tests/fuzz/corpus/punct-model/tiny.bin, `stt-punct train --bits 8 --epochs 2
+ * --hidden 4` on two lines of text.
  */
 #include <stt/punct.h>
 #include <stdint.h>

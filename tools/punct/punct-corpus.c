@@ -8,7 +8,7 @@
 gboolean
 punct_split_from_string (const char *s, PunctSplit *split)
 {
-  static const char *const names[] = { "all", "train", "test" };
+  static const char *const names[] = { "all", "train", "test", "fit", "dev" };
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     if (g_strcmp0 (s, names[i]) == 0) {
       *split = i;
@@ -17,15 +17,28 @@ punct_split_from_string (const char *s, PunctSplit *split)
   return FALSE;
 }
 
+/* Whether @path is a State of the Union file whose year ends in @digit. */
+static gboolean
+year_ends_in (const char *path, char digit)
+{
+  char *base = g_path_get_basename (path);
+  gboolean yes = strlen (base) > 5 && g_ascii_isdigit (base[0]) && g_ascii_isdigit (base[1])
+      && g_ascii_isdigit (base[2]) && g_ascii_isdigit (base[3]) && base[4] == '_'
+      && base[3] == digit;
+  g_free (base);
+  return yes;
+}
+
 gboolean
 punct_corpus_is_heldout (const char *path)
 {
-  char *base = g_path_get_basename (path);
-  gboolean heldout = strlen (base) > 5 && g_ascii_isdigit (base[0]) && g_ascii_isdigit (base[1])
-      && g_ascii_isdigit (base[2]) && g_ascii_isdigit (base[3]) && base[4] == '_'
-      && base[3] == '5';
-  g_free (base);
-  return heldout;
+  return year_ends_in (path, '5');
+}
+
+gboolean
+punct_corpus_is_dev (const char *path)
+{
+  return year_ends_in (path, '0');
 }
 
 static gboolean
@@ -36,6 +49,10 @@ wanted (const char *path, PunctSplit split)
       return !punct_corpus_is_heldout (path);
     case PUNCT_SPLIT_TEST:
       return punct_corpus_is_heldout (path);
+    case PUNCT_SPLIT_FIT:
+      return !punct_corpus_is_heldout (path) && !punct_corpus_is_dev (path);
+    case PUNCT_SPLIT_DEV:
+      return punct_corpus_is_dev (path);
     default:
       return TRUE;
   }

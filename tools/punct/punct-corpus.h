@@ -7,7 +7,9 @@
  * The split (docs/models.md, "Punct models"): a file whose name starts with a four-digit year
  * followed by '_' (the State of the Union files, "1790_george_washington_n.txt") is held out
  * for evaluation when the year ends in 5 (1795, 1805, ..., 2015): whole addresses the model
- * never sees. Every other file is training text.
+ * never sees. Every other file is training text. The development split, for choosing the
+ * trainer's settings without looking at the held-out years, is the training files whose year
+ * ends in 0 ("dev"); "fit" is the training files without them.
  */
 #pragma once
 #include <glib.h>
@@ -16,10 +18,14 @@ typedef enum {
   PUNCT_SPLIT_ALL,
   PUNCT_SPLIT_TRAIN,
   PUNCT_SPLIT_TEST,
+  PUNCT_SPLIT_FIT,
+  PUNCT_SPLIT_DEV,
 } PunctSplit;
 
 gboolean punct_split_from_string (const char *s, PunctSplit *split);
 gboolean punct_corpus_is_heldout (const char *path);
+/* Whether @path is a file of the development split (a year ending in 0). */
+gboolean punct_corpus_is_dev (const char *path);
 
 /* The files of @paths in @split, in a fixed order (newly allocated, NULL-terminated). Fails
  * naming the first path that does not exist or cannot be listed. */

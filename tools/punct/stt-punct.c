@@ -107,7 +107,7 @@ static int
 run_train (int argc, char **argv)
 {
   char *models_dir = NULL, *id = NULL, *name = NULL, *locale = NULL, *split_arg = NULL;
-  int bits = 0, epochs = 0;
+  int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
   gboolean is_default = FALSE;
   GOptionEntry entries[] = {
     {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
@@ -119,10 +119,15 @@ run_train (int argc, char **argv)
     {"locale", 0, 0, G_OPTION_ARG_STRING, &locale, "Locale (default en-US)", "LOCALE"},
     {"split", 0, 0, G_OPTION_ARG_STRING, &split_arg,
       "Which files to train on: all (default), train (leave out the held-out State of the "
-      "Union years ending in 5), test", "all|train|test"},
+      "Union years ending in 5), test, fit (train without the development years ending in 0), "
+      "dev", "all|train|test|fit|dev"},
     {"bits", 0, 0, G_OPTION_ARG_INT, &bits, "Weight table of 2^BITS rows (8..24, default 20)",
       "BITS"},
     {"epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the text (default 5)", "N"},
+    {"hidden", 0, 0, G_OPTION_ARG_INT, &hidden, "Hidden units of the window network (default "
+      "128; 0 = no network, only the linear model)", "N"},
+    {"mlp-epochs", 0, 0, G_OPTION_ARG_INT, &mlp_epochs, "Passes of the window network over the "
+      "text (default 2)", "N"},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new ("TEXT... - train a punct model");
@@ -148,14 +153,20 @@ run_train (int argc, char **argv)
     goto out;
   }
   if (split_arg && !punct_split_from_string (split_arg, &split)) {
-    g_printerr ("stt-punct train: --split is all, train or test, not \"%s\"\n", split_arg);
+    g_printerr ("stt-punct train: --split is all, train, test, fit or dev, not \"%s\"\n", split_arg);
     goto out;
   }
   if (bits && (bits < 8 || bits > 24)) {
     g_printerr ("stt-punct train: --bits must be 8..24, not %d\n", bits);
     goto out;
   }
-  SttPunctTrainOptions opts = { (guint) MAX (bits, 0), (guint) MAX (epochs, 0) };
+  if (hidden < -1 || hidden > 1024) {
+    g_printerr ("stt-punct train: --hidden must be 0..1024, not %d\n", hidden);
+    goto out;
+  }
+  /* -1: not given (the default network); 0: none */
+  SttPunctTrainOptions opts = { (guint) MAX (bits, 0), (guint) MAX (epochs, 0),
+    hidden < 0 ? 0 : hidden == 0 ? -1 : hidden, (guint) MAX (mlp_epochs, 0) };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;
   if (!add_corpus (trainer, argv + 1, split, &n_files, &err)) {

@@ -2,18 +2,22 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A punct model turns a stream of lower-case words into display text: after every word it
- * predicts nothing, a comma, a period or a question mark (an averaged perceptron over hashed
- * sparse features: the surrounding words, their bigrams, trigrams and skip-grams on both sides,
- * their word classes, the first words and length of the current sentence and clause, the
- * previous decision; where a sentence ends, a second perceptron over the whole sentence picks
- * period or question mark), and it restores each word's case (a truecasing lexicon: the most
- * frequent written form of each word outside sentence starts, plus a capital at every sentence
- * start). Pauses between words, when known, add fixed priors for a mark (text has no timing,
- * so they are not learned; see docs/models.md). Decoding is greedy, left to right.
+ * predicts nothing, a comma, a period or a question mark, and it restores each word's case.
+ * The marks: the scores of an averaged perceptron over hashed sparse features (the surrounding
+ * words, their bigrams, trigrams and skip-grams on both sides, their word classes, the first
+ * words and length of the current sentence and clause, the previous decision) plus the
+ * log-probabilities of a small window network (word embeddings of four words either side, one
+ * hidden layer), plus per-mark biases; where a sentence ends, a second perceptron over the
+ * whole sentence picks period or question mark. The case: a truecasing lexicon (the most
+ * frequent written form of each word outside sentence starts), a table of forms that depend on
+ * the next or previous word ("Great Britain"), and a capital at every sentence start. Pauses
+ * between words, when known, add fixed priors for a mark (text has no timing, so they are not
+ * learned; see docs/models.md). Decoding is greedy, left to right.
  *
  * The model is one file, `punct.bin`, little-endian, laid out to be used straight from a
- * read-only mapping (stt_model_map): a header, the weight table, a sorted casing lexicon, the
- * sorted word classes and their string pool. Every size and offset is checked when it is opened.
+ * read-only mapping (stt_model_map): a header, the weight table, the network's parameters, a
+ * sorted casing lexicon, the sorted word classes, the sorted context forms and their string
+ * pool. Every size and offset is checked when it is opened.
  *
  * Ownership: SttPunct is reference counted and immutable: one instance may be used by any
  * number of threads at once. The trainer is a plain single-threaded object.
@@ -93,9 +97,17 @@ void stt_punct_predict (const SttPunct *punct, const char *const *words, guint n
  * training text, with a capital first letter when @sentence_start. */
 char *stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start);
 
-/* Cased words, space separated, with their marks when @write_marks (newly allocated). A
- * sentence starts at the first word and after every period and question mark of @labels;
- * @labels may be NULL (no marks; only the first word starts a sentence). */
+/* The written form of each of the @n lower-case @words (a newly allocated NULL-terminated
+ * array): the form the training text used next to the same neighbour where it differs from
+ * the word's usual one ("Great" before "britain"), else the usual form; a capital first letter
+ * at the first word and after every period and question mark of @labels (may be NULL). Empty
+ * words stay empty and their labels do not end a sentence. */
+char **stt_punct_case_words (const SttPunct *punct, const char *const *words, guint n,
+    const SttPunctLabel *labels);
+
+/* Cased words (stt_punct_case_words), space separated, with their marks when @write_marks
+ * (newly allocated). A sentence starts at the first word and after every period and question
+ * mark of @labels; @labels may be NULL (no marks; only the first word starts a sentence). */
 char *stt_punct_format (const SttPunct *punct, const char *const *words, guint n,
     const SttPunctLabel *labels, gboolean write_marks);
 
@@ -106,6 +118,10 @@ char *stt_punct_punctuate (const SttPunct *punct, const char *text, SttPunctFlag
 typedef struct {
   guint hash_bits;              /* weight table of 2^hash_bits rows; 0 = default (20) */
   guint epochs;                 /* passes over the text; 0 = default (5) */
+  gint mlp_hidden;              /* the window network's hidden units: 0 = default (128
+                                 * when the text has 200,000 words or more, else none),
+                                 * negative = no network */
+  guint mlp_epochs;             /* the network's passes over the text; 0 = default (2) */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;
