@@ -316,7 +316,12 @@ process_frame (GstSttDecoder *self, const float *scores, gint64 frame, const Tim
     return ret;
   }
   self->silence_run = sil ? self->silence_run + 1 : 0;
-  if ((t->end_frames && self->silence_run >= t->end_frames) || (t->max_frames &&
+  /* The pause is measured from where the best path's last word ended (the search's
+   * hindsight): the best hypothesis only settles into silence some frames after the speaker
+   * stopped, and counting from then would add that lag to every final's latency. */
+  gint64 silent = sil && last_end >= 0 ? MAX ((gint64) self->silence_run, frame - last_end)
+      : (gint64) self->silence_run;
+  if ((t->end_frames && silent >= t->end_frames) || (t->max_frames &&
           frame + 1 - self->speech_start >= t->max_frames)) {
     ret = finish_phrase (self, FALSE);
     start_phrase (self, frame + 1);
