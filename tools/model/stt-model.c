@@ -13,6 +13,9 @@ static const struct {
 } commands[] = {
   { "import-sphinx", stt_model_cmd_import_sphinx,
     "import-sphinx DIR [--models-dir D] [--id UUID]   Sphinx PTM model -> gst-stt base model" },
+  { "custom", stt_model_cmd_custom,
+    "custom --base ID --text FILE [--pron FILE] [--weight W]   base model + domain text -> "
+    "custom model" },
 };
 
 static int

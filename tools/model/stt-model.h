@@ -5,3 +5,4 @@
 
 /* Each takes argv[0] = the subcommand name and returns the exit status. */
 int stt_model_cmd_import_sphinx (int argc, char **argv);
+int stt_model_cmd_custom (int argc, char **argv);
