@@ -9,7 +9,7 @@
 #include <stt/lexicon.h>
 
 /* The domain LM's weight in the mix with the base LM (chosen on the dev set: docs/custom.md). */
-#define STT_CUSTOM_DEFAULT_WEIGHT 0.5
+#define STT_CUSTOM_DEFAULT_WEIGHT 0.3
 
 /* The domain text made ready for LM training. */
 typedef struct {
