@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#define G2P_BEAM 48
+#define G2P_BEAM 24
 #define NO_HYP G_MAXUINT32
 
 typedef struct {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #define G2P_DEFAULT_ORDER 7
-#define G2P_EM_ITERATIONS 8
+#define G2P_EM_ITERATIONS 15
 #define G2P_CUTOFF 1
 
 /* The dictionary through the lexicon reader (same parsing rules as the recognizer's), with

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stt/lexicon.h>
 #include <stt/model.h>
 
 G_BEGIN_DECLS
@@ -97,6 +98,9 @@ typedef struct {
  * held-out words. */
 gboolean stt_g2p_evaluate (const SttG2p *g2p, const char *dict_path, guint max_words,
     SttG2pEval *eval, GError **error);
+/* The same on a loaded lexicon (e.g. a model's lm/lexicon.bin: its main dictionary entries). */
+gboolean stt_g2p_evaluate_lexicon (const SttG2p *g2p, const SttLexicon *lex,
+    guint max_words, SttG2pEval *eval, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttG2p, stt_g2p_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttG2pPron, stt_g2p_pron_free)
