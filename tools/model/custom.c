@@ -19,9 +19,7 @@
 #include <stt/lexicon.h>
 #include <stt/lm.h>
 #include <stt/search.h>
-#ifdef STT_HAVE_G2P
 #include <stt/g2p.h>
-#endif
 
 /* Files a custom model writes itself; every other file of the base is taken over. */
 static const char *const rebuilt[] = { "lm/lm.bin", "lm/lexicon.bin", STT_SEARCH_GRAPH_FILE,
@@ -54,9 +52,7 @@ typedef struct {
   GPtrArray *from_dict;   /* char*: text words in the base lexicon but not in the base LM */
   SttCustomText text;
   char *g2p_note;         /* why no letter-to-sound model is available, or NULL */
-#ifdef STT_HAVE_G2P
   SttG2p *g2p;
-#endif
 } Custom;
 
 static SttModel *
@@ -105,7 +101,6 @@ open_g2p (Custom *c)
         name ? name : "g2p/g2p.bin");
     return;
   }
-#ifdef STT_HAVE_G2P
   GError *error = NULL;
   c->g2p = stt_g2p_new_from_model (c->base, name, &error);
   if (!c->g2p) {
@@ -113,9 +108,6 @@ open_g2p (Custom *c)
         error->message);
     g_error_free (error);
   }
-#else
-  c->g2p_note = g_strdup ("this stt-model was built without letter-to-sound (core/g2p)");
-#endif
 }
 
 static int
@@ -153,7 +145,6 @@ collect_new_words (Custom *c, GString *missing, guint *n_missing)
       continue;
     }
     const char *why = NULL;
-#ifdef STT_HAVE_G2P
     g_autoptr (GError) error = NULL;
     GPtrArray *guess = c->g2p ? stt_g2p_pronounce (c->g2p, word, 1, &error) : NULL;
     if (guess && guess->len) {
@@ -171,7 +162,6 @@ collect_new_words (Custom *c, GString *missing, guint *n_missing)
       g_ptr_array_unref (guess);
     if (error)
       why = error->message;
-#endif
     if (*n_missing < 20)
       g_string_append_printf (missing, "\n  %s%s%s%s", word, why ? " (" : "", why ? why : "",
           why ? ")" : "");
@@ -386,9 +376,7 @@ custom_clear (Custom *c)
   g_clear_pointer (&c->from_dict, g_ptr_array_unref);
   stt_custom_text_clear (&c->text);
   g_free (c->g2p_note);
-#ifdef STT_HAVE_G2P
   g_clear_pointer (&c->g2p, stt_g2p_unref);
-#endif
   g_clear_pointer (&c->base, stt_model_unref);
 }
 

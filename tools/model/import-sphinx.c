@@ -18,6 +18,7 @@ static const struct {
   { "acoustic model", stt_import_am },
   { "language model and lexicon", stt_import_lm },
   { "decoding graph", stt_import_graph },
+  { "letter-to-sound", stt_import_g2p },
 };
 
 GBytes *

@@ -37,6 +37,10 @@ gboolean stt_import_remove_installed (const char *models_dir, const char *id, GE
 /* import-lm.c: the trigram LM and the dictionary (+ noisedict) into lm/lm.bin, lm/lexicon.bin. */
 gboolean stt_import_lm (SttImport *imp, GError **error);
 
+/* import-g2p.c: letter-to-sound (g2p/g2p.bin) trained from the dictionary, held-out error
+ * rates in the manifest. Needs the acoustic step first (the phone set). */
+gboolean stt_import_g2p (SttImport *imp, GError **error);
+
 /* import-graph.c: the decoding graph (decoder/graph.bin) from the dictionaries; also the LM
  * (lm/lm.bin) if no earlier step wrote it. */
 gboolean stt_import_graph (SttImport *imp, GError **error);
