@@ -173,11 +173,8 @@ def build_time(args, tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
-    data = os.environ.get('STT_TEST_DATA') or next(
-        (d for d in (os.path.join(ROOT, '..', 'shared', 'data'),
-                     os.path.join(ROOT, '..', '..', 'shared', 'data')) if os.path.isdir(d)), '')
-    ap.add_argument('--data', default=data)
-    ap.add_argument('--weights', default='0.5')
+    ap.add_argument('--data', default=bw.default_data())
+    ap.add_argument('--weights', default='0.3')
     ap.add_argument('--domain', default='ljspeech,ljprompts_selfrec_dctts')
     ap.add_argument('--pron', default=os.path.join(ROOT, 'tests', 'tools', 'custom',
                                                    'lj-domain.pron'))

@@ -154,30 +154,6 @@ decode (const char *rel, const char *props, GPtrArray *firsts, GPtrArray *plains
   g_free (path);
 }
 
-/* Word-level edit distance between two space-separated texts. */
-static guint
-word_errors (const char *ref, const char *hyp)
-{
-  char **r = g_strsplit (ref, " ", -1), **h = g_strsplit (hyp, " ", -1);
-  guint nr = g_strv_length (r), nh = g_strv_length (h);
-  guint *prev = g_new (guint, nh + 1), *cur = g_new (guint, nh + 1);
-  for (guint j = 0; j <= nh; j++)
-    prev[j] = j;
-  for (guint i = 1; i <= nr; i++) {
-    cur[0] = i;
-    for (guint j = 1; j <= nh; j++)
-      cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1),
-          prev[j - 1] + (strcmp (r[i - 1], h[j - 1]) != 0));
-    memcpy (prev, cur, (nh + 1) * sizeof (guint));
-  }
-  guint d = prev[nh];
-  g_free (prev);
-  g_free (cur);
-  g_strfreev (r);
-  g_strfreev (h);
-  return d;
-}
-
 /* The reference transcript of utterance @utt from arctic_cathy/refs.norm.txt. */
 static char *
 reference (const char *utt)
@@ -223,8 +199,8 @@ GST_START_TEST (test_domain_lm_moves_hypothesis)
 
   char *ref = reference (UTT);
   char *first = all_text (firsts), *plain = all_text (plains), *rescored = all_text (finals);
-  guint e1 = word_errors (ref, first), e0 = word_errors (ref, plain);
-  guint e2 = word_errors (ref, rescored);
+  guint e1 = stt_test_word_errors (ref, first), e0 = stt_test_word_errors (ref, plain);
+  guint e2 = stt_test_word_errors (ref, rescored);
   GST_INFO ("ref \"%s\"\nfirst pass \"%s\" (%u errors)\ndefault rescore model \"%s\" (%u)\n"
       "domain model \"%s\" (%u errors)", ref, first, e1, plain, e0, rescored, e2);
   fail_unless (e1 > 0, "the first pass now gets %s right; pick another utterance", UTT);
