@@ -303,11 +303,13 @@ listing (const char *dir)
 
 /* Each bad input: exit status 1, a message naming the problem, nothing in the models dir. */
 static void
-check_refused (const char *models, const char *text, const char *pron, const char *base,
-    const char *expect)
+check_refused_id (const char *models, const char *text, const char *pron, const char *base,
+    const char *id, const char *expect)
 {
   const char *args[] = { "--base", base, "--text", text, "--models-dir", models,
-    pron ? "--pron" : NULL, pron, NULL };
+    "--id", id ? id : "", pron ? "--pron" : NULL, pron, NULL };
+  if (!id)
+    memmove (&args[6], &args[8], 3 * sizeof args[0]);
   g_autofree char *before = listing (models);
   Run r = { 0 };
   stt_model_custom (&r, args);
@@ -319,6 +321,13 @@ check_refused (const char *models, const char *text, const char *pron, const cha
   g_autofree char *after = listing (models);
   g_assert_cmpstr (after, ==, before);
   run_clear (&r);
+}
+
+static void
+check_refused (const char *models, const char *text, const char *pron, const char *base,
+    const char *expect)
+{
+  check_refused_id (models, text, pron, base, NULL, expect);
 }
 
 static void
@@ -348,6 +357,11 @@ test_bad_inputs (void)
    * letter-to-sound model knows (or none at all) */
   check_refused (models, greek, pron, STT_DEFAULT_MODEL_ID, "no pronunciation");
   check_refused (models, greek, pron, STT_DEFAULT_MODEL_ID, "letter-to-sound model");
+  /* an id already installed, without --force: refused before any work */
+  static const char taken[] = "33333333-2222-4333-8444-555555555555";
+  g_autofree char *taken_dir = g_build_filename (models, taken, NULL);
+  g_assert_cmpint (g_mkdir (taken_dir, 0755), ==, 0);
+  check_refused_id (models, good, pron, STT_DEFAULT_MODEL_ID, taken, "--force to replace it");
   const char *gone[] = { greek, empty, blank, latin1, phone, malformed, pron, good };
   for (guint i = 0; i < G_N_ELEMENTS (gone); i++)
     g_unlink (gone[i]);

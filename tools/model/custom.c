@@ -365,6 +365,18 @@ build (Custom *c, SttModelWriter *writer, double weight, const char *text_path,
       && describe (c, writer, text_path, pron_path, weight, error);
 }
 
+/* Fail before the work when the id is taken (the commit would refuse it at the end). */
+static gboolean
+not_installed (const char *models_dir, const char *id, GError **error)
+{
+  g_autofree char *dir = g_build_filename (models_dir, id, NULL);
+  if (!g_file_test (dir, G_FILE_TEST_EXISTS))
+    return TRUE;
+  g_set_error (error, STT_MODEL_ERROR, STT_MODEL_ERROR_IO, "model %s is already installed in "
+      "%s; give another --id, or --force to replace it", id, dir);
+  return FALSE;
+}
+
 static void
 custom_clear (Custom *c)
 {
@@ -450,7 +462,8 @@ stt_model_cmd_custom (int argc, char **argv)
       || !read_inputs (&c, text, pron, &error)
       || !(writer = stt_model_writer_new (models_dir, "custom",
               stt_model_get_locale (c.base), &error))
-      || (id && !stt_model_writer_set_id (writer, id, &error)))
+      || (id && !stt_model_writer_set_id (writer, id, &error))
+      || (!force && !not_installed (models_dir, stt_model_writer_get_id (writer), &error)))
     goto out;
   describe_model (&c, writer, text, name);
   if (!build (&c, writer, weight, text, pron, &error))
