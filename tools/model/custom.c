@@ -58,13 +58,14 @@ typedef struct {
 static SttModel *
 open_base (const char *base, const char *models_dir, GError **error)
 {
-  if (models_dir && !strchr (base, '/')) {
-    g_autofree char *dir = g_build_filename (models_dir, base, NULL);
-    g_autofree char *manifest = g_build_filename (dir, "manifest.json", NULL);
-    if (g_file_test (manifest, G_FILE_TEST_IS_REGULAR))
-      return stt_model_open (dir, error);
-  }
-  SttModel *m = stt_model_cache_lookup (base, error);
+  SttModel *m = NULL;
+  g_autofree char *dir = models_dir && !strchr (base, '/') ?
+      g_build_filename (models_dir, base, NULL) : NULL;
+  g_autofree char *manifest = dir ? g_build_filename (dir, "manifest.json", NULL) : NULL;
+  if (manifest && g_file_test (manifest, G_FILE_TEST_IS_REGULAR))
+    m = stt_model_open (dir, error);
+  else
+    m = stt_model_cache_lookup (base, error);
   if (!m)
     return NULL;
   const char *kind = stt_model_get_kind (m);
