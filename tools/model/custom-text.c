@@ -191,6 +191,13 @@ stt_custom_pron_read (const char *path, const SttLexicon *lex,
     g_prefix_error (error, "cannot read the pronunciation file: ");
     return NULL;
   }
+  return stt_custom_pron_parse (text, len, path, lex, filler_phones, error);
+}
+
+GPtrArray *
+stt_custom_pron_parse (const char *text, gsize len, const char *path, const SttLexicon *lex,
+    const char *const *filler_phones, GError **error)
+{
   const char *bad;
   if (!g_utf8_validate (text, (gssize) len, &bad)) {
     g_set_error (error, STT_MODEL_ERROR, STT_MODEL_ERROR_FORMAT, "%s: byte %" G_GSIZE_FORMAT
@@ -198,7 +205,8 @@ stt_custom_pron_read (const char *path, const SttLexicon *lex,
     return NULL;
   }
   GPtrArray *prons = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_custom_pron_free);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *copy = g_strndup (text, len);   /* validated: no NUL inside */
+  g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
   for (guint i = 0; lines[i]; i++) {
     g_strstrip (lines[i]);
     if (!lines[i][0] || lines[i][0] == '#' || g_str_has_prefix (lines[i], ";;"))

@@ -39,4 +39,7 @@ typedef struct {
  * valid phones. Returns a GPtrArray of SttCustomPron*. */
 GPtrArray *stt_custom_pron_read (const char *path, const SttLexicon *lex,
     const char *const *filler_phones, GError **error);
+/* The same on @len bytes of @text (@path is used in errors). */
+GPtrArray *stt_custom_pron_parse (const char *text, gsize len, const char *path,
+    const SttLexicon *lex, const char *const *filler_phones, GError **error);
 void stt_custom_pron_free (SttCustomPron *p);
