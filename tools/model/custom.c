@@ -318,7 +318,8 @@ build (Custom *c, SttModelWriter *writer, double weight, const char *text_path,
     const char *pron_path, GError **error)
 {
   SttCustomText *t = &c->text;
-  g_print ("text %s: %u sentences, %u words, %u distinct\n", text_path, t->n_sentences,
+  g_print ("text %s: %u sentences, %u words, %u distinct (lower-cased; punctuation, hyphens "
+      "and edge apostrophes split off; docs/custom.md)\n", text_path, t->n_sentences,
       t->n_words, g_hash_table_size (t->counts));
   if (t->n_number_tokens) {
     GString *ex = g_string_new (NULL);
