@@ -58,25 +58,46 @@ enumerate_units (Units *u, const SttG2pEntry *entries, guint n_entries)
   }
 }
 
-/* Forward (or Viterbi when @best) scores of entry @e into @alpha ((L+1) x (P+1)). */
+/* Whether cell (i, j) lies on some path: reachable from (0, 0) (at most 2 phones a letter)
+ * and able to reach the end. */
+static inline gboolean
+in_band (const SttG2pEntry *e, guint i, guint j)
+{
+  return j <= 2 * i && e->n_phones - j <= 2 * (e->n_letters - i);
+}
+
+/* The unit of every chunk ending in cell (i, j) by move m, at ids[(i * P + j) * N_MOVES + m]
+ * (-1: no such chunk on a path). */
 static void
-forward (const Units *u, const double *prob, const SttG2pEntry *e, double *alpha,
+edge_units (const Units *u, const SttG2pEntry *e, gint32 *ids)
+{
+  guint P = e->n_phones + 1;
+  for (guint i = 0; i <= e->n_letters; i++)
+    for (guint j = 0; j <= e->n_phones; j++)
+      for (guint m = 0; m < N_MOVES; m++) {
+        gint32 *id = &ids[(i * P + j) * N_MOVES + m];
+        *id = -1;
+        if (fits (e, i, j, m) && in_band (e, i, j)
+            && in_band (e, i - moves[m][0], j - moves[m][1]))
+          *id = u->table[dense (u, e, i, j, m)];
+      }
+}
+
+/* Forward (or, with @back, Viterbi) scores of entry @e into @alpha ((L+1) x (P+1)). */
+static void
+forward (const double *prob, const SttG2pEntry *e, const gint32 *ids, double *alpha,
     guint8 *back)
 {
   guint P = e->n_phones + 1;
   for (guint i = 0; i <= e->n_letters; i++)
     for (guint j = 0; j <= e->n_phones; j++) {
-      if (i == 0 && j == 0) {
-        alpha[0] = 1.0;
-        continue;
-      }
-      double s = 0.0;
+      double s = i == 0 && j == 0 ? 1.0 : 0.0;
       guint8 bm = 0xff;
+      const gint32 *id = &ids[(i * P + j) * N_MOVES];
       for (guint m = 0; m < N_MOVES; m++) {
-        if (!fits (e, i, j, m))
+        if (id[m] < 0)
           continue;
-        double v = alpha[(i - moves[m][0]) * P + j - moves[m][1]]
-            * prob[u->table[dense (u, e, i, j, m)]];
+        double v = alpha[(i - moves[m][0]) * P + j - moves[m][1]] * prob[id[m]];
         if (!back)
           s += v;
         else if (v > s) {
@@ -91,20 +112,19 @@ forward (const Units *u, const double *prob, const SttG2pEntry *e, double *alpha
 }
 
 static void
-backward (const Units *u, const double *prob, const SttG2pEntry *e, double *beta)
+backward (const double *prob, const SttG2pEntry *e, const gint32 *ids, double *beta)
 {
   guint L = e->n_letters, P = e->n_phones + 1;
   for (guint i = L + 1; i-- > 0;)
     for (guint j = e->n_phones + 1; j-- > 0;) {
-      if (i == L && j == e->n_phones) {
-        beta[i * P + j] = 1.0;
-        continue;
-      }
-      double s = 0.0;
+      double s = i == L && j == e->n_phones ? 1.0 : 0.0;
       for (guint m = 0; m < N_MOVES; m++) {
         guint ni = i + moves[m][0], nj = j + moves[m][1];
-        if (ni <= L && nj <= e->n_phones)
-          s += prob[u->table[dense (u, e, ni, nj, m)]] * beta[ni * P + nj];
+        if (ni > L || nj > e->n_phones)
+          continue;
+        gint32 id = ids[(ni * P + nj) * N_MOVES + m];
+        if (id >= 0)
+          s += prob[id] * beta[ni * P + nj];
       }
       beta[i * P + j] = s;
     }
@@ -112,28 +132,27 @@ backward (const Units *u, const double *prob, const SttG2pEntry *e, double *beta
 
 static void
 em_iteration (const Units *u, double *prob, double *count, const SttG2pEntry *entries,
-    guint n_entries, double *alpha, double *beta)
+    guint n_entries, double *alpha, double *beta, gint32 *ids)
 {
   memset (count, 0, u->n_units * sizeof (double));
   for (guint k = 0; k < n_entries; k++) {
     const SttG2pEntry *e = &entries[k];
     guint P = e->n_phones + 1;
-    forward (u, prob, e, alpha, NULL);
+    edge_units (u, e, ids);
+    forward (prob, e, ids, alpha, NULL);
     double z = alpha[e->n_letters * P + e->n_phones];
     if (!(z > 0.0))
       continue;
-    backward (u, prob, e, beta);
+    backward (prob, e, ids, beta);
     for (guint i = 1; i <= e->n_letters; i++)
       for (guint j = 0; j <= e->n_phones; j++) {
         double b = beta[i * P + j] / z;
         if (b == 0.0)
           continue;
-        for (guint m = 0; m < N_MOVES; m++) {
-          if (!fits (e, i, j, m))
-            continue;
-          gint32 id = u->table[dense (u, e, i, j, m)];
-          count[id] += alpha[(i - moves[m][0]) * P + j - moves[m][1]] * prob[id] * b;
-        }
+        const gint32 *id = &ids[(i * P + j) * N_MOVES];
+        for (guint m = 0; m < N_MOVES; m++)
+          if (id[m] >= 0)
+            count[id[m]] += alpha[(i - moves[m][0]) * P + j - moves[m][1]] * prob[id[m]] * b;
       }
   }
   double total = 0.0;
@@ -161,10 +180,11 @@ cmp_u64 (gconstpointer a, gconstpointer b)
 /* The Viterbi chunks of @e as graphone keys (appended to @out); FALSE if unalignable. */
 static gboolean
 viterbi (const Units *u, const double *prob, const SttG2pEntry *e, double *alpha,
-    guint8 *back, GArray *out)
+    guint8 *back, gint32 *ids, GArray *out)
 {
   guint P = e->n_phones + 1;
-  forward (u, prob, e, alpha, back);
+  edge_units (u, e, ids);
+  forward (prob, e, ids, alpha, back);
   if (!(alpha[e->n_letters * P + e->n_phones] > 0.0))
     return FALSE;
   guint start = out->len;
@@ -210,11 +230,12 @@ stt_g2p_align (const SttG2pEntry *entries, guint n_entries, guint n_letters, gui
     max_cells = MAX (max_cells, (entries[k].n_letters + 1) * (entries[k].n_phones + 1));
   double *alpha = g_new (double, max_cells), *beta = g_new (double, max_cells);
   guint8 *back = g_new (guint8, max_cells);
+  gint32 *ids = g_new (gint32, (gsize) max_cells * N_MOVES);
   double *prob = g_new (double, MAX (u.n_units, 1)), *count = g_new (double, MAX (u.n_units, 1));
   for (guint i = 0; i < u.n_units; i++)
     prob[i] = 1.0 / u.n_units;
   for (guint it = 0; it < iterations; it++)
-    em_iteration (&u, prob, count, entries, n_entries, alpha, beta);
+    em_iteration (&u, prob, count, entries, n_entries, alpha, beta, ids);
 
   /* Viterbi chunks, then graphone ids in key order */
   GArray *keys = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -222,7 +243,7 @@ stt_g2p_align (const SttG2pEntry *entries, guint n_entries, guint n_letters, gui
   *n_skipped = 0;
   for (guint k = 0; k < n_entries; k++) {
     ends[k] = keys->len;
-    if (!viterbi (&u, prob, &entries[k], alpha, back, keys))
+    if (!viterbi (&u, prob, &entries[k], alpha, back, ids, keys))
       (*n_skipped)++;
   }
   ends[n_entries] = keys->len;
@@ -280,6 +301,7 @@ stt_g2p_align (const SttG2pEntry *entries, guint n_entries, guint n_letters, gui
   g_free (alpha);
   g_free (beta);
   g_free (back);
+  g_free (ids);
   g_free (u.table);
   g_array_unref (u.keys);
   return g;
