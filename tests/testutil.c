@@ -161,3 +161,24 @@ stt_test_wait_refcount (gpointer object, int expected)
     g_usleep (10000);
   return G_OBJECT (object)->ref_count;
 }
+
+guint
+stt_test_word_errors (const char *ref, const char *hyp)
+{
+  g_auto (GStrv) r = g_strsplit_set (ref, " ", -1), h = g_strsplit_set (hyp, " ", -1);
+  guint nr = g_strv_length (r), nh = g_strv_length (h);
+  guint *prev = g_new (guint, nh + 1), *cur = g_new (guint, nh + 1);
+  for (guint j = 0; j <= nh; j++)
+    prev[j] = j;
+  for (guint i = 1; i <= nr; i++) {
+    cur[0] = i;
+    for (guint j = 1; j <= nh; j++)
+      cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1),
+          prev[j - 1] + (strcmp (r[i - 1], h[j - 1]) != 0));
+    memcpy (prev, cur, sizeof (guint) * (nh + 1));
+  }
+  guint d = prev[nh];
+  g_free (prev);
+  g_free (cur);
+  return d;
+}

@@ -45,3 +45,6 @@ char *stt_test_tmp_file (const char *suffix, const char *contents, gssize len);
  * a bin that just changed state asynchronously may hold a reference for a moment from its
  * helper thread, so a pipeline's refcount is checked with this rather than right away. */
 int stt_test_wait_refcount (gpointer object, int expected);
+
+/* Word-level edit distance between the blank-separated words of @ref and @hyp. */
+guint stt_test_word_errors (const char *ref, const char *hyp);

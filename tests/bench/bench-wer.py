@@ -190,12 +190,17 @@ def concurrency_cost(args, wav):
     return rss[1], (rss[4] - rss[1]) / 3
 
 
+def default_data():
+    """$STT_TEST_DATA, else ../shared/data beside the source tree (or its worktree folder)."""
+    return os.environ.get('STT_TEST_DATA') or next(
+        (d for d in (os.path.join(ROOT, '..', 'shared', 'data'),
+                     os.path.join(ROOT, '..', '..', 'shared', 'data')) if os.path.isdir(d)), '')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
-    data = os.environ.get('STT_TEST_DATA') or next(
-        (d for d in (os.path.join(ROOT, '..', 'shared', 'data'),
-                     os.path.join(ROOT, '..', '..', 'shared', 'data')) if os.path.isdir(d)), '')
+    data = default_data()
     ap.add_argument('--data', default=data, help='the shared data folder (holds dev/)')
     ap.add_argument('--sets', default='')
     ap.add_argument('--limit', type=int, default=0)

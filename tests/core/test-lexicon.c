@@ -299,6 +299,63 @@ test_default_model (void)
   stt_model_unref (model);
 }
 
+/* stt_lexicon_new_extended: base entries kept with their ids, new words appended, a new
+ * pronunciation of a known word as its next alternate, a known one skipped; bad entries fail. */
+static void
+test_extended (void)
+{
+  static const char dict[] = "hello HH AH L OW\nhello(2) HH EH L OW\nworld W ER L D\n";
+  static const char noise[] = "<s> SIL\n</s> SIL\n[NOISE] +NSN+\n";
+  static const char *const phones[] = { "SIL", "HH", "AH", "L", "OW", "EH", "W", "ER", "D",
+    "Z", "+NSN+", NULL };
+  g_autofree char *d = stt_test_tmp_file ("lexicon.dict", dict, -1);
+  g_autofree char *f = stt_test_tmp_file ("noise.dict", noise, -1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SttLexicon) base = stt_lexicon_load_sphinx (d, f, phones, &error);
+  g_assert_no_error (error);
+  static const char *const p_zed[] = { "Z", "EH", "D", NULL };
+  static const char *const p_hello3[] = { "HH", "OW", "L", "OW", NULL };
+  static const char *const p_hello2[] = { "HH", "EH", "L", "OW", NULL };
+  static const char *const p_bad[] = { "Z", "XX", NULL };
+  static const char *const p_empty[] = { NULL };
+  const SttLexiconEntry add[] = { { "zed", p_zed }, { "hello", p_hello3 },
+    { "hello", p_hello2 }, { "zed", p_zed } };
+  guint n_added;
+  g_autoptr (SttLexicon) lex = stt_lexicon_new_extended (base, add, G_N_ELEMENTS (add),
+      &n_added, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_added, ==, 2);
+  guint nb = stt_lexicon_get_n_words (base);
+  g_assert_cmpuint (stt_lexicon_get_n_words (lex), ==, nb + 2);
+  for (guint32 w = 0; w < nb; w++) {
+    g_assert_cmpstr (stt_lexicon_get_word (lex, w), ==, stt_lexicon_get_word (base, w));
+    g_assert_cmpint (stt_lexicon_is_filler (lex, w), ==, stt_lexicon_is_filler (base, w));
+  }
+  gint32 zed = stt_lexicon_lookup (lex, "zed"), h3 = stt_lexicon_lookup (lex, "hello(3)");
+  g_assert_cmpint (zed, ==, (gint32) nb);
+  g_assert_cmpint (h3, ==, (gint32) nb + 1);
+  g_assert_cmpuint (stt_lexicon_get_base (lex, (guint32) h3), ==,
+      (guint32) stt_lexicon_lookup (lex, "hello"));
+  g_autofree char *pz = pron_string (lex, (guint32) zed);
+  g_assert_cmpstr (pz, ==, "Z EH D");
+  SttLexiconStats st;
+  stt_lexicon_get_stats (lex, &st);
+  g_assert_cmpuint (st.n_words, ==, nb + 2);
+  g_assert_cmpuint (st.n_alternates, ==, 2);
+  const SttLexiconEntry bad[][1] = { { { "zed", p_bad } }, { { "zed", p_empty } },
+    { { "[NOISE]", p_zed } }, { { "two words", p_zed } }, { { "", p_zed } } };
+  const char *const expect[] = { "phone \"XX\"", "empty pronunciation", "filler word",
+    "cannot be a lexicon word", "cannot be a lexicon word" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_clear_error (&error);
+    g_assert_null (stt_lexicon_new_extended (base, bad[i], 1, NULL, &error));
+    g_assert_error (error, STT_LEXICON_ERROR, STT_LEXICON_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, expect[i]));
+  }
+  g_unlink (d);
+  g_unlink (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -310,6 +367,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lexicon/rules", test_rules);
   g_test_add_func ("/lexicon/own-format", test_own_format);
   g_test_add_func ("/lexicon/default-model", test_default_model);
+  g_test_add_func ("/lexicon/extended", test_extended);
   int ret = g_test_run ();
   g_clear_pointer (&cmudict, stt_lexicon_unref);
   g_free (dict_path);

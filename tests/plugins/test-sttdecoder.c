@@ -128,28 +128,6 @@ reference (const char *rel)
   return NULL;
 }
 
-/* Word-level edit distance. */
-static guint
-word_errors (const char *ref, const char *hyp)
-{
-  g_auto (GStrv) r = g_strsplit (ref, " ", -1), h = g_strsplit (hyp, " ", -1);
-  guint nr = g_strv_length (r), nh = g_strv_length (h);
-  guint *prev = g_new (guint, nh + 1), *cur = g_new (guint, nh + 1);
-  for (guint j = 0; j <= nh; j++)
-    prev[j] = j;
-  for (guint i = 1; i <= nr; i++) {
-    cur[0] = i;
-    for (guint j = 1; j <= nh; j++)
-      cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1),
-          prev[j - 1] + (strcmp (r[i - 1], h[j - 1]) != 0));
-    memcpy (prev, cur, sizeof (guint) * (nh + 1));
-  }
-  guint d = prev[nh];
-  g_free (prev);
-  g_free (cur);
-  return d;
-}
-
 static char *
 joined_text (Output *o)
 {
@@ -173,7 +151,7 @@ GST_START_TEST (test_known_recording)
   decode_pcm (pcm, n, 1600, "", &o);
   g_autofree char *ref = reference (WAV_A);
   g_autofree char *hyp = joined_text (&o);
-  guint errors = word_errors (ref, hyp);
+  guint errors = stt_test_word_errors (ref, hyp);
   GST_INFO ("ref \"%s\" hyp \"%s\": %u errors", ref, hyp, errors);
   fail_unless (errors <= 2, "\"%s\" vs \"%s\": %u word errors", hyp, ref, errors);
 
@@ -254,8 +232,8 @@ GST_START_TEST (test_endpointing)
   fail_unless (r2->offset + r2->duration <= (gint64) n * tick);
   g_autofree char *ref_a = reference (WAV_A);
   g_autofree char *ref_b = reference (WAV_B);
-  fail_unless (word_errors (ref_a, stt_result_get_display_text (r1)) <= 2);
-  fail_unless (word_errors (ref_b, stt_result_get_display_text (r2)) <= 3);
+  fail_unless (stt_test_word_errors (ref_a, stt_result_get_display_text (r1)) <= 2);
+  fail_unless (stt_test_word_errors (ref_b, stt_result_get_display_text (r2)) <= 3);
   fail_unless_equals_int (o.starts->len, 2);
   fail_unless_equals_int (o.ends->len, 2);
   fail_unless (g_array_index (o.starts, gint64, 1) >= start_b - STT_TICKS_PER_SECOND / 10);
@@ -347,7 +325,7 @@ GST_START_TEST (test_initial_silence_timeout_speech)
       STT_TICKS_PER_SECOND * 256 / 10000,
       "phrase starts at %" G_GINT64_FORMAT " in the leading silence", r->offset);
   g_autofree char *ref = reference (WAV_A);
-  fail_unless (word_errors (ref, stt_result_get_display_text (r)) <= 2, "\"%s\"",
+  fail_unless (stt_test_word_errors (ref, stt_result_get_display_text (r)) <= 2, "\"%s\"",
       stt_result_get_display_text (r));
   fail_unless_equals_int (o.starts->len, 1);
   output_clear (&o);

@@ -157,30 +157,6 @@ decode (const char *rel, const char *dec_props, const char *props, GPtrArray *fi
   g_free (path);
 }
 
-/* Word-level edit distance between two space-separated texts. */
-static guint
-word_errors (const char *ref, const char *hyp)
-{
-  char **r = g_strsplit (ref, " ", -1), **h = g_strsplit (hyp, " ", -1);
-  guint nr = g_strv_length (r), nh = g_strv_length (h);
-  guint *prev = g_new (guint, nh + 1), *cur = g_new (guint, nh + 1);
-  for (guint j = 0; j <= nh; j++)
-    prev[j] = j;
-  for (guint i = 1; i <= nr; i++) {
-    cur[0] = i;
-    for (guint j = 1; j <= nh; j++)
-      cur[j] = MIN (MIN (prev[j] + 1, cur[j - 1] + 1),
-          prev[j - 1] + (strcmp (r[i - 1], h[j - 1]) != 0));
-    memcpy (prev, cur, (nh + 1) * sizeof (guint));
-  }
-  guint d = prev[nh];
-  g_free (prev);
-  g_free (cur);
-  g_strfreev (r);
-  g_strfreev (h);
-  return d;
-}
-
 /* The reference transcript of utterance @utt from arctic_cathy/refs.norm.txt. */
 static char *
 reference (const char *utt)
@@ -238,9 +214,9 @@ domain_run (DomainRun *d, const char *dec_props)
   d->first = all_text (d->firsts);
   d->plain = all_text (d->plains);
   d->rescored = all_text (d->finals);
-  d->e1 = word_errors (d->ref, d->first);
-  d->e0 = word_errors (d->ref, d->plain);
-  d->e2 = word_errors (d->ref, d->rescored);
+  d->e1 = stt_test_word_errors (d->ref, d->first);
+  d->e0 = stt_test_word_errors (d->ref, d->plain);
+  d->e2 = stt_test_word_errors (d->ref, d->rescored);
   GST_INFO ("decoder %s: ref \"%s\"\nfirst pass \"%s\" (%u errors)\ndefault rescore model "
       "\"%s\" (%u)\ndomain model \"%s\" (%u errors)", dec_props, d->ref, d->first, d->e1,
       d->plain, d->e0, d->rescored, d->e2);

@@ -50,6 +50,45 @@ add_words (SttGraphBuilder *b, const SttLexicon *lex, const SttLm *lm, const Stt
 }
 
 gboolean
+stt_import_write_graph (SttModelWriter *writer, SttMdef *mdef, SttTmat *tmat,
+    const SttLexicon *lex, const SttLm *lm, GError **error)
+{
+  SttGraphBuilder *b = stt_graph_builder_new_for_am (mdef, tmat, error);
+  if (!b)
+    return FALSE;
+  guint n_added = 0;
+  g_autoptr (GBytes) graph = add_words (b, lex, lm, mdef, &n_added, error) ?
+      stt_graph_builder_finish (b, error) : NULL;
+  stt_graph_builder_free (b);
+  if (!graph || !stt_model_writer_add_bytes (writer, STT_SEARCH_GRAPH_FILE, graph, error))
+    return FALSE;
+  g_print ("  %s: %u pronunciations, %" G_GSIZE_FORMAT " bytes\n", STT_SEARCH_GRAPH_FILE,
+      n_added, g_bytes_get_size (graph));
+  JsonObject *props = stt_model_writer_get_properties (writer);
+  JsonObject *dec = json_object_new ();
+  json_object_set_string_member (dec, "graph", STT_SEARCH_GRAPH_FILE);
+  json_object_set_string_member (dec, "graph_format", "stt-graph-1");
+  json_object_set_int_member (dec, "pronunciations", n_added);
+  json_object_set_object_member (props, "decoder", dec);
+  return TRUE;
+}
+
+/* A file the import already wrote (read back from the model being written). */
+static GBytes *
+written (SttImport *imp, const char *name, char **path, GError **error)
+{
+  *path = stt_model_writer_file_path (imp->writer, name, error);
+  if (!*path)
+    return NULL;
+  GMappedFile *f = g_mapped_file_new (*path, FALSE, error);
+  if (!f)
+    return NULL;
+  GBytes *b = g_mapped_file_get_bytes (f);
+  g_mapped_file_unref (f);
+  return b;
+}
+
+gboolean
 stt_import_graph (SttImport *imp, GError **error)
 {
   g_autofree char *lm_path = stt_model_writer_file_path (imp->writer, "lm/lm.bin", error);
@@ -65,29 +104,10 @@ stt_import_graph (SttImport *imp, GError **error)
   g_autoptr (SttLexicon) lex = lm ? stt_lexicon_load (lex_path, error) : NULL;
   if (!lex)
     return FALSE;
-  g_autoptr (GBytes) tb = stt_import_read (imp->hmm_dir, "transition_matrices", error);
-  if (!tb)
-    return FALSE;
-  g_autofree char *tpath = g_build_filename (imp->hmm_dir, "transition_matrices", NULL);
-  g_autoptr (SttTmat) tmat = stt_tmat_parse_sphinx (tb, tpath, error);
-  if (!tmat)
-    return FALSE;
-  SttGraphBuilder *b = stt_graph_builder_new_for_am (imp->mdef, tmat, error);
-  if (!b)
-    return FALSE;
-  guint n_added = 0;
-  g_autoptr (GBytes) graph = add_words (b, lex, lm, imp->mdef, &n_added, error) ?
-      stt_graph_builder_finish (b, error) : NULL;
-  stt_graph_builder_free (b);
-  if (!graph || !stt_model_writer_add_bytes (imp->writer, STT_SEARCH_GRAPH_FILE, graph, error))
-    return FALSE;
-  g_print ("  %s: %u pronunciations, %" G_GSIZE_FORMAT " bytes\n", STT_SEARCH_GRAPH_FILE,
-      n_added, g_bytes_get_size (graph));
-  JsonObject *props = stt_model_writer_get_properties (imp->writer);
-  JsonObject *dec = json_object_new ();
-  json_object_set_string_member (dec, "graph", STT_SEARCH_GRAPH_FILE);
-  json_object_set_string_member (dec, "graph_format", "stt-graph-1");
-  json_object_set_int_member (dec, "pronunciations", n_added);
-  json_object_set_object_member (props, "decoder", dec);
-  return TRUE;
+  /* the transition matrices as the acoustic step wrote them, so a custom model, which has only
+   * the model's own files, compiles the same graph */
+  g_autofree char *tpath = NULL;
+  g_autoptr (GBytes) tb = written (imp, "am/tmat.bin", &tpath, error);
+  g_autoptr (SttTmat) tmat = tb ? stt_tmat_parse (tb, tpath, error) : NULL;
+  return tmat && stt_import_write_graph (imp->writer, imp->mdef, tmat, lex, lm, error);
 }

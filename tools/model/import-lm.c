@@ -33,10 +33,11 @@ add (SttImport *imp, const char *name, GBytes *bytes, GError **error)
   return stt_model_writer_add_bytes (imp->writer, name, bytes, error);
 }
 
-static void
-describe (SttImport *imp, const SttLm *lm, const SttLexicon *lex, guint missing)
+void
+stt_import_describe_lm (SttModelWriter *writer, const SttLm *lm, const SttLexicon *lex,
+    guint missing)
 {
-  JsonObject *props = stt_model_writer_get_properties (imp->writer);
+  JsonObject *props = stt_model_writer_get_properties (writer);
   JsonObject *o = json_object_new ();
   json_object_set_string_member (o, "file", "lm/lm.bin");
   json_object_set_string_member (o, "lexicon", "lm/lexicon.bin");
@@ -93,6 +94,6 @@ stt_import_lm (SttImport *imp, GError **error)
   g_autoptr (GBytes) lex_bytes = stt_lexicon_get_bytes (lex);
   if (!add (imp, "lm/lm.bin", lm_bytes, error) || !add (imp, "lm/lexicon.bin", lex_bytes, error))
     return FALSE;
-  describe (imp, lm, lex, missing);
+  stt_import_describe_lm (imp->writer, lm, lex, missing);
   return TRUE;
 }

@@ -18,6 +18,7 @@ static const struct {
   { "acoustic model", stt_import_am },
   { "language model and lexicon", stt_import_lm },
   { "decoding graph", stt_import_graph },
+  { "letter-to-sound", stt_import_g2p },
 };
 
 GBytes *
@@ -53,8 +54,8 @@ find_hmm_dir (const char *dir, GError **error)
 
 /* Replace an installed model of the same id (build-system use): remove it just before the
  * commit, so a failed import leaves the old one in place. */
-static gboolean
-remove_installed (const char *models_dir, const char *id, GError **error)
+gboolean
+stt_import_remove_installed (const char *models_dir, const char *id, GError **error)
 {
   g_autofree char *dir = g_build_filename (models_dir, id, NULL);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
@@ -113,7 +114,7 @@ stt_model_cmd_import_sphinx (int argc, char **argv)
       g_prefix_error (&error, "%s: ", steps[i].what);
       goto out;
     }
-  if (force && !remove_installed (models_dir, stt_model_writer_get_id (imp.writer), &error))
+  if (force && !stt_import_remove_installed (models_dir, stt_model_writer_get_id (imp.writer), &error))
     goto out;
   dir = stt_model_writer_commit (g_steal_pointer (&imp.writer), &error);
   if (!dir)

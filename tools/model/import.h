@@ -8,6 +8,8 @@
 #pragma once
 
 #include <stt/am.h>
+#include <stt/lexicon.h>
+#include <stt/lm.h>
 #include <stt/model.h>
 
 typedef struct {
@@ -25,9 +27,25 @@ GBytes *stt_import_read (const char *dir, const char *name, GError **error);
 /* import-am.c: phone set, transition matrices, Gaussians, mixture weights (the am/ files), and
  * the front end's feat.params and the filler dictionary noisedict, copied verbatim. */
 gboolean stt_import_am (SttImport *imp, GError **error);
+/* The manifest's properties.lm for lm/lm.bin and lm/lexicon.bin (@missing: lexicon words the
+ * LM lacks). */
+void stt_import_describe_lm (SttModelWriter *writer, const SttLm *lm, const SttLexicon *lex,
+    guint missing);
+/* Remove the installed model @id of @models_dir (for --force), just before a commit. */
+gboolean stt_import_remove_installed (const char *models_dir, const char *id, GError **error);
+
 /* import-lm.c: the trigram LM and the dictionary (+ noisedict) into lm/lm.bin, lm/lexicon.bin. */
 gboolean stt_import_lm (SttImport *imp, GError **error);
+
+/* import-g2p.c: letter-to-sound (g2p/g2p.bin) trained from the dictionary, held-out error
+ * rates in the manifest. Needs the acoustic step first (the phone set). */
+gboolean stt_import_g2p (SttImport *imp, GError **error);
 
 /* import-graph.c: the decoding graph (decoder/graph.bin) from the dictionaries; also the LM
  * (lm/lm.bin) if no earlier step wrote it. */
 gboolean stt_import_graph (SttImport *imp, GError **error);
+
+/* The graph from a phone set, transition matrices, lexicon and LM: writes decoder/graph.bin
+ * into @writer and the manifest's properties.decoder (also used by custom models). */
+gboolean stt_import_write_graph (SttModelWriter *writer, SttMdef *mdef, SttTmat *tmat,
+    const SttLexicon *lex, const SttLm *lm, GError **error);

@@ -13,6 +13,12 @@ static const struct {
 } commands[] = {
   { "import-sphinx", stt_model_cmd_import_sphinx,
     "import-sphinx DIR [--models-dir D] [--id UUID]   Sphinx PTM model -> gst-stt base model" },
+  { "g2p", stt_model_cmd_g2p, "g2p [--model ID|DIR] [--nbest N] WORD...   guess pronunciations" },
+  { "g2p-eval", stt_model_cmd_g2p_eval, "g2p-eval [--model ID|DIR]   letter-to-sound held-out "
+    "phone/word error rates" },
+  { "custom", stt_model_cmd_custom,
+    "custom --base ID --text FILE [--pron FILE] [--weight W]   base model + domain text -> "
+    "custom model" },
 };
 
 static int

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stt/lexicon.h>
 #include <stt/model.h>
 
 G_BEGIN_DECLS
@@ -37,6 +38,7 @@ typedef struct _SttG2p SttG2p;
  * the range; 0 holds out nothing. The same word is held out on every machine and run. */
 typedef struct {
   guint held_out_every;    /* e.g. 20 = 5% held out; 0 = none */
+  guint order;             /* graphone n-gram order 1..8; 0 = the default (docs/g2p.md) */
 } SttG2pTrainOptions;
 
 /* Train from a Sphinx dictionary file (word phones..., "word(2)" alternates, ";;" comments).
@@ -72,6 +74,33 @@ void stt_g2p_pron_free (SttG2pPron *pron);
 
 guint stt_g2p_get_n_phones (const SttG2p *g2p);
 const char *stt_g2p_get_phone (const SttG2p *g2p, guint phone);
+
+/* What the model was trained with: n-gram order, the held-out rule's divisor (0 = none), the
+ * alphabet (a new UTF-8 string of every letter it knows, in code point order). */
+guint stt_g2p_get_order (const SttG2p *g2p);
+guint stt_g2p_get_held_out_every (const SttG2p *g2p);
+char *stt_g2p_get_alphabet (const SttG2p *g2p);
+
+/* Accuracy on the words of a Sphinx dictionary that @g2p's training held out. */
+typedef struct {
+  guint n_words;           /* held-out words (alternates of a word count once) */
+  guint n_failed;          /* of which the model could not pronounce (letters it never saw) */
+  guint n_word_errors;     /* best guess differs from every reference pronunciation */
+  guint64 n_ref_phones;    /* phones of the closest reference of each word */
+  guint64 n_phone_errors;  /* edit distance to the closest reference, summed */
+  double per, wer;         /* n_phone_errors / n_ref_phones, n_word_errors / n_words */
+  double seconds;          /* time spent pronouncing */
+} SttG2pEval;
+
+/* Pronounce the held-out words of @dict_path (the first @max_words of them in file order;
+ * 0 = all) and compare the best guess with the closest of the word's pronunciations. An
+ * error (STT_G2P_ERROR_FORMAT) when @g2p held nothing out or the dictionary has none of its
+ * held-out words. */
+gboolean stt_g2p_evaluate (const SttG2p *g2p, const char *dict_path, guint max_words,
+    SttG2pEval *eval, GError **error);
+/* The same on a loaded lexicon (e.g. a model's lm/lexicon.bin: its main dictionary entries). */
+gboolean stt_g2p_evaluate_lexicon (const SttG2p *g2p, const SttLexicon *lex,
+    guint max_words, SttG2pEval *eval, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttG2p, stt_g2p_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttG2pPron, stt_g2p_pron_free)

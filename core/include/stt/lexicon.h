@@ -84,6 +84,20 @@ gint stt_lexicon_lookup_phone (const SttLexicon *lex, const char *name);   /* -1
  * STT_LM_NO_WORD for fillers and words the LM lacks (counted in *n_missing, may be NULL). */
 SttLmWord *stt_lexicon_map_lm (const SttLexicon *lex, const SttLm *lm, guint *n_missing);
 
+/* A new entry for stt_lexicon_new_extended. */
+typedef struct {
+  const char *word;            /* the spelling (UTF-8, no blanks or parentheses) */
+  const char *const *phones;   /* NULL-terminated phone names of the base's phone set */
+} SttLexiconEntry;
+
+/* A new lexicon: every entry of @base (same ids), then @entries in order. A word @base lacks
+ * gets a new entry; a word it has gets its new pronunciation as the next alternate "word(N)";
+ * a pronunciation the word already has is skipped. Unknown phones, empty pronunciations,
+ * filler words and unusable spellings are an error naming the word. *@n_added (may be NULL)
+ * receives the number of entries added. Custom models use this (tools/model/custom.c). */
+SttLexicon *stt_lexicon_new_extended (const SttLexicon *base, const SttLexiconEntry *entries,
+    guint n, guint *n_added, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SttLexicon, stt_lexicon_unref)
 
 G_END_DECLS
