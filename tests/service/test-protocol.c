@@ -37,6 +37,8 @@ typedef struct {
 static const char *fixture_pipeline = "identity";
 static SttServiceUsageFunc fixture_usage;
 static gpointer fixture_usage_data;
+/* header, idle and connection idle timeouts (s) of the next fixture_start; 0 = defaults */
+static guint fixture_timeouts[3];
 
 static void
 fixture_start (Fixture *f, guint max_streams, guint max_audio, const char *key)
@@ -45,6 +47,8 @@ fixture_start (Fixture *f, guint max_streams, guint max_audio, const char *key)
     .host = "127.0.0.1", .port = 0, .pipeline = fixture_pipeline, .model_id = "test-model",
     .locale = "en-US", .max_streams = max_streams, .max_audio_seconds = max_audio,
     .api_key = key, .usage_func = fixture_usage, .usage_data = fixture_usage_data,
+    .header_timeout_seconds = fixture_timeouts[0], .idle_timeout_seconds = fixture_timeouts[1],
+    .connection_idle_timeout_seconds = fixture_timeouts[2],
   };
   GError *err = NULL;
   f->service = stt_service_new (&cfg, &err);
@@ -774,6 +778,189 @@ test_raw_garbage (void)
   fixture_stop (&f);
 }
 
+/* ---- slow and idle clients ------------------------------------------------------------------ */
+
+/* A raw TCP client driven from the main context: sends @data one byte per @interval_ms (all at
+ * once when 0, then nothing), and notices when the server closes the connection. */
+typedef struct {
+  GSocket *sock;
+  const char *data;
+  gsize len, sent;
+  gboolean closed;
+} SlowClient;
+
+static gboolean
+slow_tick (gpointer data)
+{
+  SlowClient *c = data;
+  char buf[512];
+  GError *err = NULL;
+  gssize n = g_socket_receive (c->sock, buf, sizeof buf, NULL, &err);
+  if (n == 0 || (n < 0 && !g_error_matches (err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)))
+    c->closed = TRUE;
+  g_clear_error (&err);
+  if (c->closed)
+    return G_SOURCE_REMOVE;
+  if (c->sent < c->len && g_socket_send (c->sock, c->data + c->sent, 1, NULL, NULL) == 1)
+    c->sent++;
+  return G_SOURCE_CONTINUE;
+}
+
+static SlowClient *
+slow_client_new (Fixture *f, const char *data, guint interval_ms)
+{
+  SlowClient *c = g_new0 (SlowClient, 1);
+  GError *err = NULL;
+  c->sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+      &err);
+  g_assert_no_error (err);
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, stt_service_get_port (f->service));
+  g_assert_true (g_socket_connect (c->sock, addr, NULL, &err));
+  g_assert_no_error (err);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  g_socket_set_blocking (c->sock, FALSE);
+  c->data = data;
+  c->len = strlen (data);
+  if (!interval_ms) {
+    g_assert_cmpint (g_socket_send (c->sock, data, c->len, NULL, &err), ==, c->len);
+    c->sent = c->len;
+  }
+  g_timeout_add (interval_ms ? interval_ms : 50, slow_tick, c);
+  return c;
+}
+
+/* A fixture with the given timeouts (s; 0 = default). */
+static void
+fixture_start_timeouts (Fixture *f, guint max_streams, guint header, guint idle, guint conn)
+{
+  fixture_timeouts[0] = header;
+  fixture_timeouts[1] = idle;
+  fixture_timeouts[2] = conn;
+  fixture_start (f, max_streams, 0, NULL);
+  memset (fixture_timeouts, 0, sizeof fixture_timeouts);
+}
+
+static void
+slow_client_free (SlowClient *c)
+{
+  g_socket_close (c->sock, NULL);
+  g_object_unref (c->sock);
+  g_free (c);
+}
+
+/* A client that dribbles its headers (slowloris), one that never sends a byte and one whose
+ * body stops are dropped after the configured timeouts, while a normal client is served. */
+static void
+test_slow_http_clients (void)
+{
+  Fixture f;
+  fixture_start_timeouts (&f, 0, 1, 1, 0);
+  const char *dribble = "GET /ready HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+  SlowClient *loris = slow_client_new (&f, dribble, 100);      /* would take ~9 s */
+  SlowClient *mute = slow_client_new (&f, "", 0);
+  SlowClient *stalled = slow_client_new (&f, "POST /speech/recognition/conversation/"
+      "cognitiveservices/v1?language=en-US HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Content-Type: audio/wav\r\nContent-Length: 100000\r\n\r\nRIFF", 0);
+  gint64 start = g_get_monotonic_time ();
+  /* a normal client is served while those hang on */
+  JsonParser *p;
+  JsonObject *o = http_json (&f, "/ready", 200, &p);
+  g_assert_cmpstr (json_object_get_string_member (o, "ready"), ==, "ready");
+  g_object_unref (p);
+  g_assert_false (loris->closed);
+  wait_for (&loris->closed);
+  wait_for (&mute->closed);
+  wait_for (&stalled->closed);
+  double took = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("dropped after %.1f s, the slow client had sent %zu of %zu bytes", took,
+      loris->sent, loris->len);
+  g_assert_cmpuint (loris->sent, <, loris->len);
+  g_assert_cmpfloat (took, >=, 0.9);
+  g_assert_cmpfloat (metric (&f, "stt_errors_total{kind=\"timeout\"}"), ==, 3);
+  o = http_json (&f, "/ready", 200, &p);
+  g_object_unref (p);
+  slow_client_free (loris);
+  slow_client_free (mute);
+  slow_client_free (stalled);
+  fixture_stop (&f);
+}
+
+/* A WebSocket that goes silent mid-turn loses the turn (in-band Error, stream freed) while
+ * another connection is served; once idle between turns it is closed with 1000. */
+static void
+test_silent_websocket (void)
+{
+  Fixture f;
+  fixture_start_timeouts (&f, 1, 0, 1, 2);
+  guint8 h[44];
+  riff_header (h, 1, 1, 16000, 16);
+  /* no audio after the header: the fragment "identity" cannot take any (it gives no results) */
+  Client *a = ws_connect (&f, "conversation", NULL, NULL, NULL);
+  send_text (a, "speech.config", ID_A, "{}");
+  send_audio (a, ID_A, h, sizeof h);
+  wait_message (a, "turn.start", ID_A);
+  g_assert_cmpfloat (metric (&f, "stt_streams_active"), ==, 1);
+  const char *phrase = wait_message (a, "speech.phrase", ID_A);
+  g_assert_nonnull (strstr (phrase, "\"RecognitionStatus\":\"Error\""));
+  g_assert_nonnull (strstr (phrase, "no audio for 1 s"));
+  wait_message (a, "turn.end", ID_A);
+  g_assert_false (a->closed);
+  g_assert_cmpfloat (metric (&f, "stt_streams_active"), ==, 0);
+  /* the one stream slot is free again: a normal client gets a turn */
+  Client *b = ws_connect (&f, "conversation", NULL, NULL, NULL);
+  send_audio (b, ID_B, h, sizeof h);
+  send_audio (b, ID_B, NULL, 0);
+  wait_message (b, "turn.end", ID_B);
+  g_assert_null (strstr (wait_message (b, "speech.phrase", ID_B), "TooManyRequests"));
+  client_free (b);
+  wait_closed (a, 1000);
+  g_assert_nonnull (strstr (a->close_reason, "idle"));
+  g_assert_cmpfloat (metric (&f, "stt_errors_total{kind=\"timeout\"}"), ==, 2);
+  client_free (a);
+  fixture_stop (&f);
+}
+
+/* Option values that are not numbers are answered in band, naming the option; language
+ * identification among languages this service does not serve is refused like a language. */
+static void
+test_bad_options (void)
+{
+  Fixture f;
+  fixture_start (&f, 0, 0, NULL);
+  guint8 h[44];
+  riff_header (h, 1, 1, 16000, 16);
+  Client *c = ws_connect (&f, "conversation",
+      "language=en-US&segmentationSilenceTimeoutMs=soon", NULL, NULL);
+  send_audio (c, ID_A, h, sizeof h);
+  const char *phrase = wait_message (c, "speech.phrase", ID_A);
+  g_assert_nonnull (strstr (phrase, "\"RecognitionStatus\":\"BadRequest\""));
+  g_assert_nonnull (strstr (phrase, "segmentationSilenceTimeoutMs=soon"));
+  wait_message (c, "turn.end", ID_A);
+  client_free (c);
+
+  c = ws_connect (&f, "conversation", NULL, NULL, NULL);
+  send_text (c, "speech.context", ID_A, "{\"phraseOutput\":{\"interimResults\":"
+      "{\"stableThreshold\":-3}}}");
+  send_audio (c, ID_A, h, sizeof h);
+  phrase = wait_message (c, "speech.phrase", ID_A);
+  g_assert_nonnull (strstr (phrase, "stableIntermediateThreshold=-3"));
+  client_free (c);
+
+  c = ws_connect (&f, "conversation", "language=en-US&lidEnabled=true", NULL, NULL);
+  send_text (c, "speech.context", ID_A, "{\"languageId\":{\"languages\":[\"en-US\","
+      "\"de-DE\"],\"mode\":\"DetectAtAudioStart\"}}");
+  send_audio (c, ID_A, h, sizeof h);
+  wait_closed (c, 1007);
+  g_assert_nonnull (strstr (c->close_reason, "de-DE"));
+  g_assert_nonnull (strstr (c->close_reason, "identification"));
+  client_free (c);
+  g_assert_cmpfloat (metric (&f, "stt_errors_total{kind=\"bad_request\"}"), ==, 2);
+  fixture_stop (&f);
+}
+
 /* ---- with the recognizer (skipped when sttdecoder is not built) ------------------------------ */
 
 typedef struct {
@@ -848,6 +1035,29 @@ json_int (const char *json, const char *member)
   return v;
 }
 
+/* The recording as one turn's audio under ID_A: its RIFF header, then 100 ms messages, then
+ * @silence_bytes of digital silence; the end of audio is left to the caller. */
+static void
+send_recording (Client *c, gsize silence_bytes)
+{
+  char *path = stt_test_data_path (RECORDING);
+  char *wav;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &wav, &len, NULL));
+  SttRiffFormat fmt;
+  g_assert_true (stt_riff_parse ((const guint8 *) wav, len, &fmt, NULL));
+  send_audio (c, ID_A, (const guint8 *) wav, fmt.header_len);
+  for (gsize at = fmt.header_len; at < len; at += 3200)
+    send_audio (c, ID_A, (const guint8 *) wav + at, MIN (3200, len - at));
+  if (silence_bytes) {
+    guint8 *quiet = g_malloc0 (silence_bytes);
+    send_audio (c, ID_A, quiet, silence_bytes);
+    g_free (quiet);
+  }
+  g_free (wav);
+  g_free (path);
+}
+
 static void
 test_recognition_websocket (void)
 {
@@ -855,19 +1065,11 @@ test_recognition_websocket (void)
   Usage u = { 0 };
   if (!recognizer_start (&f, &u))
     return;
-  char *path = stt_test_data_path (RECORDING);
-  char *wav;
-  gsize len;
-  g_assert_true (g_file_get_contents (path, &wav, &len, NULL));
-  SttRiffFormat fmt;
-  g_assert_true (stt_riff_parse ((const guint8 *) wav, len, &fmt, NULL));
   Client *c = ws_connect (&f, "conversation", "language=en-US&format=detailed"
       "&wordLevelTimestamps=true", NULL, NULL);
   send_text (c, "speech.config", ID_A, "{}");
   send_text (c, "speech.context", ID_A, "{\"phraseOutput\":{}}");
-  send_audio (c, ID_A, (const guint8 *) wav, fmt.header_len);
-  for (gsize at = fmt.header_len; at < len; at += 3200)
-    send_audio (c, ID_A, (const guint8 *) wav + at, MIN (3200, len - at));
+  send_recording (c, 0);
   send_audio (c, ID_A, NULL, 0);
   wait_message (c, "turn.end", ID_A);
 
@@ -904,8 +1106,48 @@ test_recognition_websocket (void)
   g_assert_cmpfloat (metric (&f, "stt_first_partial_latency_seconds_count"), ==, 1);
   g_assert_cmpfloat (metric (&f, "stt_final_latency_seconds_count"), >=, 1);
   client_free (c);
-  g_free (wav);
-  g_free (path);
+  g_free (u.endpoint);
+  fixture_stop (&f);
+}
+
+/* Success phrases of one conversation turn on the recording followed by 1 s of silence, with
+ * @query and @context. */
+static guint
+count_phrases (Fixture *f, const char *query, const char *context)
+{
+  Client *c = ws_connect (f, "conversation", query, NULL, NULL);
+  send_text (c, "speech.context", ID_A, context);
+  send_recording (c, 32000);
+  send_audio (c, ID_A, NULL, 0);
+  wait_message (c, "turn.end", ID_A);
+  guint n = 0;
+  for (guint i = 0; i < c->texts->len; i++)
+    n += g_str_has_prefix (c->texts->pdata[i], "Path: speech.phrase")
+        && strstr (c->texts->pdata[i], "\"RecognitionStatus\":\"Success\"");
+  client_free (c);
+  return n;
+}
+
+/* The segmentation silence reaches the stream's decoder from the query and from the
+ * speech.context segmentation block alike: a short one splits the recording at a pause that
+ * the default 500 ms does not. */
+static void
+test_recognition_segmentation (void)
+{
+  Fixture f;
+  Usage u = { 0 };
+  if (!recognizer_start (&f, &u))
+    return;
+  guint by_default = count_phrases (&f, NULL, "{}");
+  guint by_query = count_phrases (&f, "language=en-US&segmentationSilenceTimeoutMs=200", "{}");
+  guint by_context = count_phrases (&f, NULL, "{\"phraseDetection\":{\"mode\":\"Conversation\","
+      "\"conversation\":{\"segmentation\":{\"mode\":\"Custom\","
+      "\"segmentationSilenceTimeoutMs\":200}}}}");
+  g_test_message ("phrases: %u with the default, %u with 200 ms in the query, %u in the context",
+      by_default, by_query, by_context);
+  g_assert_cmpuint (by_default, >=, 1);
+  g_assert_cmpuint (by_query, >, by_default);
+  g_assert_cmpuint (by_context, ==, by_query);
   g_free (u.endpoint);
   fixture_stop (&f);
 }
@@ -994,8 +1236,12 @@ main (int argc, char **argv)
   g_test_add_func ("/service/limits", test_limits);
   g_test_add_func ("/service/auth-and-language", test_auth_and_language);
   g_test_add_func ("/service/raw-garbage", test_raw_garbage);
+  g_test_add_func ("/service/slow-http-clients", test_slow_http_clients);
+  g_test_add_func ("/service/silent-websocket", test_silent_websocket);
+  g_test_add_func ("/service/bad-options", test_bad_options);
   g_test_add_func ("/service/bad-config", test_bad_config);
   g_test_add_func ("/service/recognition/websocket", test_recognition_websocket);
   g_test_add_func ("/service/recognition/rest", test_recognition_rest);
+  g_test_add_func ("/service/recognition/segmentation", test_recognition_segmentation);
   return g_test_run ();
 }

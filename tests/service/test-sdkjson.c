@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sdkjson.h"
+#include "stable.h"
 #include "testutil.h"
 
 static JsonObject *
@@ -184,6 +185,82 @@ test_rest (void)
   g_ptr_array_unref (finals);
 }
 
+/* Feeds @texts to a threshold-@n history; checks what each returns ("" = nothing). */
+static void
+check_stable (guint n, const char *const *texts, const char *const *expect, guint count)
+{
+  SttStableText *st = stt_stable_text_new (n);
+  for (guint i = 0; i < count; i++) {
+    if (!texts[i]) {
+      stt_stable_text_reset (st);
+      continue;
+    }
+    guint tokens = 0;
+    char *got = stt_stable_text_update (st, texts[i], &tokens);
+    g_test_message ("threshold %u, partial %u '%s' -> '%s'", n, i, texts[i], got ? got : "");
+    g_assert_cmpstr (got ? got : "", ==, expect[i]);
+    if (got) {
+      char **words = g_strsplit (got, " ", -1);
+      g_assert_cmpuint (tokens, ==, g_strv_length (words));
+      g_strfreev (words);
+    }
+    g_free (got);
+  }
+  stt_stable_text_free (st);
+}
+
+static void
+test_stable_partials (void)
+{
+  /* a word is shown once it has been in 2 partials in a row at the same place */
+  const char *texts[] = { "hello", "hello world", "hello  world", "hello word there",
+    "hello word there", "hello word there", NULL, "a b" };
+  const char *expect[] = { "", "hello", "hello world", "hello", "hello word there", "", "",
+    "" };
+  check_stable (2, texts, expect, G_N_ELEMENTS (texts));
+  /* threshold 1 (and 0): every partial in full, unchanged ones not repeated */
+  const char *t1[] = { "x y", "x y", "x z" };
+  const char *e1[] = { "x y", "", "x z" };
+  check_stable (1, t1, e1, G_N_ELEMENTS (t1));
+  check_stable (0, t1, e1, G_N_ELEMENTS (t1));
+}
+
+static void
+test_primary_language (void)
+{
+  SttResult *r = sample ();
+  SttOutputOptions opts = { .profanity = STT_PROFANITY_RAW, .language = "en-US" };
+  JsonParser *p;
+  char *json = stt_sdk_phrase_json (r, &opts);
+  JsonObject *lang = json_object_get_object_member (parse (json, &p), "PrimaryLanguage");
+  g_assert_cmpstr (json_object_get_string_member (lang, "Language"), ==, "en-US");
+  g_assert_cmpstr (json_object_get_string_member (lang, "Confidence"), ==, "Unknown");
+  g_object_unref (p);
+  g_free (json);
+  r->kind = STT_RESULT_PARTIAL;
+  json = stt_sdk_hypothesis_text_json (r, "hello", 1234, &opts);
+  JsonObject *o = parse (json, &p);
+  g_assert_cmpstr (json_object_get_string_member (o, "Text"), ==, "hello");
+  g_assert_cmpint (json_object_get_int_member (o, "Duration"), ==, 1234);
+  g_assert_true (json_object_has_member (o, "PrimaryLanguage"));
+  g_object_unref (p);
+  g_free (json);
+  /* not asked for: no member */
+  opts.language = NULL;
+  json = stt_sdk_hypothesis_json (r, &opts);
+  g_assert_false (json_object_has_member (parse (json, &p), "PrimaryLanguage"));
+  g_object_unref (p);
+  g_free (json);
+  r->kind = STT_RESULT_FINAL;
+  r->status = STT_STATUS_NO_MATCH;
+  opts.language = "en-US";
+  json = stt_sdk_phrase_json (r, &opts);
+  g_assert_false (json_object_has_member (parse (json, &p), "PrimaryLanguage"));
+  g_object_unref (p);
+  g_free (json);
+  stt_result_unref (r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,5 +270,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sdkjson/empty-success", test_empty_success);
   g_test_add_func ("/sdkjson/profanity", test_profanity);
   g_test_add_func ("/sdkjson/rest", test_rest);
+  g_test_add_func ("/sdkjson/stable-partials", test_stable_partials);
+  g_test_add_func ("/sdkjson/primary-language", test_primary_language);
   return g_test_run ();
 }

@@ -14,7 +14,7 @@ typedef struct _SttMetrics SttMetrics;
 
 /* Error kinds counted by stt_metrics_error (label "kind" of stt_errors_total). */
 #define STT_ERROR_KINDS "framing", "request_id", "audio_format", "auth", "language", \
-    "too_many_streams", "audio_limit", "pipeline", "bad_request"
+    "too_many_streams", "audio_limit", "pipeline", "bad_request", "timeout"
 
 SttMetrics *stt_metrics_new (void);
 void stt_metrics_free (SttMetrics *m);

@@ -193,19 +193,42 @@ build_nbest_entry (JsonBuilder *b, const SttHypothesis *hyp, const SttOutputOpti
   json_builder_end_object (b);
 }
 
+/* The language is the only one the service serves and the client's only candidate: it was
+ * not detected, so no confidence is claimed. */
+static void
+add_language (JsonBuilder *b, const SttOutputOptions *opts)
+{
+  if (!opts->language)
+    return;
+  json_builder_set_member_name (b, "PrimaryLanguage");
+  json_builder_begin_object (b);
+  add_str (b, "Language", opts->language);
+  add_str (b, "Confidence", "Unknown");
+  json_builder_end_object (b);
+}
+
 char *
-stt_sdk_hypothesis_json (const SttResult *partial, const SttOutputOptions *opts)
+stt_sdk_hypothesis_text_json (const SttResult *partial, const char *text, gint64 duration,
+    const SttOutputOptions *opts)
 {
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
-  SttHypothesis *best = stt_result_get_best (partial);
-  char *text = best ? stt_sdk_display_text (best, opts->profanity) : g_strdup ("");
   add_str (b, "Text", text);
-  g_free (text);
   add_int (b, "Offset", partial->offset);
-  add_int (b, "Duration", partial->duration);
+  add_int (b, "Duration", duration);
+  add_language (b, opts);
   json_builder_end_object (b);
   return finish (b);
+}
+
+char *
+stt_sdk_hypothesis_json (const SttResult *partial, const SttOutputOptions *opts)
+{
+  SttHypothesis *best = stt_result_get_best (partial);
+  char *text = best ? stt_sdk_display_text (best, opts->profanity) : g_strdup ("");
+  char *json = stt_sdk_hypothesis_text_json (partial, text, partial->duration, opts);
+  g_free (text);
+  return json;
 }
 
 static void
@@ -222,6 +245,8 @@ build_phrase (JsonBuilder *b, const SttResult *r, const SttOutputOptions *opts)
   char *display = best ? stt_sdk_display_text (best, opts->profanity) : g_strdup ("");
   add_str (b, "DisplayText", display);
   g_free (display);
+  if (best && r->status == STT_STATUS_SUCCESS)
+    add_language (b, opts);
   if (opts->detailed && best) {
     json_builder_set_member_name (b, "NBest");
     json_builder_begin_array (b);

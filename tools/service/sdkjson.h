@@ -21,6 +21,9 @@ typedef struct {
   gboolean detailed;            /* format=detailed */
   gboolean word_timings;        /* wordLevelTimestamps / WordTimings: add Words */
   SttProfanityOption profanity;
+  /* With language identification: PrimaryLanguage {Language, Confidence "Unknown"} in every
+   * hypothesis and Success phrase; NULL = not asked for. */
+  const char *language;
 } SttOutputOptions;
 
 /* "masked" / "removed" / "raw" (any case) */
@@ -32,6 +35,9 @@ const char *stt_profanity_option_to_string (SttProfanityOption p);
 char *stt_sdk_display_text (const SttHypothesis *hyp, SttProfanityOption profanity);
 
 char *stt_sdk_hypothesis_json (const SttResult *partial, const SttOutputOptions *opts);
+/* A hypothesis showing only @text (stable partials), spanning @duration ticks. */
+char *stt_sdk_hypothesis_text_json (const SttResult *partial, const char *text,
+    gint64 duration, const SttOutputOptions *opts);
 char *stt_sdk_phrase_json (const SttResult *final, const SttOutputOptions *opts);
 /* A phrase with only a status (NoMatch, InitialSilenceTimeout, Error, TooManyRequests, ...);
  * @message (may be NULL) goes into DisplayText so a client can show why. */

@@ -11,6 +11,7 @@
 struct _SttService {
   char *host, *pipeline, *model_id, *locale, *api_key;
   guint port, max_streams, max_audio_seconds;
+  guint header_timeout, idle_timeout, connection_idle_timeout;   /* seconds, never 0 */
   SttServiceUsageFunc usage_func;
   gpointer usage_data;
 

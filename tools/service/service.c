@@ -239,6 +239,101 @@ websocket_handler (SoupServer *server, SoupServerMessage *msg, const char *path,
     service->sessions = g_list_prepend (service->sessions, session);
 }
 
+/* ---- slow and idle clients ------------------------------------------------------------------ */
+
+/* libsoup 3 has no read timeouts on a server: each request gets a timer from the moment the
+ * server starts waiting for it (request-started, before its first byte; for a kept-alive
+ * connection, after the previous response). The headers must be complete within
+ * header_timeout; then a body must make progress at least every idle_timeout. On expiry the
+ * connection's socket is shut down: libsoup sees the end of the stream, aborts the request and
+ * frees the connection. A WebSocket is watched by its session (session.c) once upgraded. */
+typedef struct {
+  SttService *service;
+  SoupServerMessage *msg;       /* not owned: the watch is the message's data */
+  GSource *timer;
+  const char *waiting_for;
+  guint seconds;
+} RequestWatch;
+
+static void
+watch_disarm (RequestWatch *w)
+{
+  if (w->timer) {
+    g_source_destroy (w->timer);
+    g_clear_pointer (&w->timer, g_source_unref);
+  }
+}
+
+static void
+watch_free (gpointer data)
+{
+  watch_disarm (data);
+  g_free (data);
+}
+
+static gboolean
+request_expired (gpointer data)
+{
+  RequestWatch *w = data;
+  g_clear_pointer (&w->timer, g_source_unref);
+  stt_metrics_error (w->service->metrics, "timeout");
+  GSocketAddress *peer = soup_server_message_get_remote_address (w->msg);
+  char *who = peer ? g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (peer))
+      : g_strdup ("?");
+  g_message ("dropping the connection from %s: no complete %s within %u s", who,
+      w->waiting_for, w->seconds);
+  g_free (who);
+  GSocket *sock = soup_server_message_get_socket (w->msg);
+  if (sock)
+    g_socket_shutdown (sock, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_arm (RequestWatch *w, guint seconds, const char *waiting_for)
+{
+  watch_disarm (w);
+  w->waiting_for = waiting_for;
+  w->seconds = seconds;
+  w->timer = g_timeout_source_new_seconds (seconds);
+  g_source_set_callback (w->timer, request_expired, w, NULL);
+  g_source_attach (w->timer, w->service->context);
+}
+
+static void
+on_got_headers (SoupServerMessage *msg, gpointer data)
+{
+  RequestWatch *w = data;
+  watch_arm (w, w->service->idle_timeout, "request body (no data)");
+}
+
+static void
+on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer data)
+{
+  RequestWatch *w = data;
+  watch_arm (w, w->service->idle_timeout, "request body (no data)");
+}
+
+static void
+on_request_read (SoupServerMessage *msg, gpointer data)
+{
+  watch_disarm (data);
+}
+
+static void
+on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  RequestWatch *w = g_new0 (RequestWatch, 1);
+  w->service = data;
+  w->msg = msg;
+  g_object_set_data_full (G_OBJECT (msg), "stt-request-watch", w, watch_free);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), w);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), w);
+  g_signal_connect (msg, "got-body", G_CALLBACK (on_request_read), w);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_request_read), w);
+  watch_arm (w, w->service->header_timeout, "request headers");
+}
+
 /* ---- life cycle ----------------------------------------------------------------------------- */
 
 SttService *
@@ -261,6 +356,10 @@ stt_service_new (const SttServiceConfig *config, GError **error)
   s->locale = g_strdup (config->locale);
   s->max_streams = config->max_streams;
   s->max_audio_seconds = config->max_audio_seconds;
+  s->header_timeout = config->header_timeout_seconds ? config->header_timeout_seconds : 10;
+  s->idle_timeout = config->idle_timeout_seconds ? config->idle_timeout_seconds : 30;
+  s->connection_idle_timeout = config->connection_idle_timeout_seconds
+      ? config->connection_idle_timeout_seconds : 180;
   s->api_key = config->api_key && *config->api_key ? g_strdup (config->api_key) : NULL;
   s->usage_func = config->usage_func;
   s->usage_data = config->usage_data;
@@ -274,6 +373,8 @@ stt_service_start (SttService *service, GError **error)
 {
   g_return_val_if_fail (!service->started, FALSE);
   service->server = soup_server_new ("server-header", "gst-stt/" "0.1", NULL);
+  g_signal_connect (service->server, "request-started", G_CALLBACK (on_request_started),
+      service);
   soup_server_add_handler (service->server, NULL, get_handler, service, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (modes); i++) {
     char *p = g_strconcat (STT_PATH_PREFIX, modes[i], STT_PATH_SUFFIX, NULL);

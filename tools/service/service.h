@@ -34,6 +34,16 @@ typedef struct {
   guint max_streams;            /* concurrent streams; 0 = unlimited */
   guint max_audio_seconds;      /* per request; 0 = unlimited */
   const char *api_key;          /* when set, clients must send it; NULL = no client auth */
+  /* Slow or idle clients (0 = the default in brackets). A request whose headers have not all
+   * arrived this long after it started (for a kept-alive connection: after the previous
+   * response) is dropped by closing its connection [10 s]. */
+  guint header_timeout_seconds;
+  /* A request body, or a WebSocket turn in progress, that receives nothing for this long is
+   * dropped: the body's connection is closed, the turn ends with an in-band Error [30 s]. */
+  guint idle_timeout_seconds;
+  /* A WebSocket connection with no turn in progress that receives nothing for this long is
+   * closed with 1000 [180 s, the cloud service's idle limit]. */
+  guint connection_idle_timeout_seconds;
   SttServiceUsageFunc usage_func;
   gpointer usage_data;
 } SttServiceConfig;

@@ -11,6 +11,7 @@
 #include "service-private.h"
 #include "frame.h"
 #include "stream.h"
+#include "stable.h"
 
 #include <string.h>
 
@@ -25,10 +26,14 @@ struct _SttSession {
   char *connection_id;
   gboolean interactive;
   SttOutputOptions opts;
-  char *initial_silence_ms, *end_silence_ms, *segmentation_silence_ms;
+  char *initial_silence_ms, *end_silence_ms, *segmentation_silence_ms, *max_phrase_ms;
+  guint stable_threshold;       /* stableIntermediateThreshold; 0 = every partial in full */
+  char *language;               /* the locale served, for PrimaryLanguage */
   GHashTable *finished;         /* request ids whose turn has ended */
   gboolean closing;
   char *language_error;         /* set when the language is not served: close at the RIFF */
+  char *bad_request;            /* an option value that is not valid: BadRequest per turn */
+  GSource *idle_watch;          /* re-armed by every message: slow or silent clients */
 
   /* the turn in progress (turn_id != NULL) */
   char *turn_id;
@@ -38,8 +43,7 @@ struct _SttSession {
   gboolean audio_ended, speech_started, any_phrase, got_partial;
   gint64 speech_end;            /* ticks of the last speech-end event, -1 when none */
   gint64 first_audio_us, end_audio_us;
-  guint initial_timeout_ms;     /* interactive: end the turn when no speech by then (0 = off) */
-  GSource *silence_watch;
+  SttStableText *stable;        /* stable partials of the phrase in progress, or NULL */
 };
 
 static void
@@ -85,6 +89,8 @@ close_with (SttSession *s, gushort code, const char *kind, const char *reason)
   s->closing = TRUE;
 }
 
+static void arm_idle_watch (SttSession *s);
+
 /* Ends the turn: drops the pipeline, reports usage, sends endDetected + turn.end unless
  * @silent (the connection is going away or the client moved on). */
 static void
@@ -94,10 +100,7 @@ end_turn (SttSession *s, gboolean silent)
     return;
   SttService *svc = s->service;
   double secs = turn_audio_seconds (s);
-  if (s->silence_watch) {
-    g_source_destroy (s->silence_watch);
-    g_clear_pointer (&s->silence_watch, g_source_unref);
-  }
+  g_clear_pointer (&s->stable, stt_stable_text_free);
   if (s->stream) {
     stt_stream_free (s->stream);
     s->stream = NULL;
@@ -123,6 +126,7 @@ end_turn (SttSession *s, gboolean silent)
   }
   g_hash_table_add (s->finished, s->turn_id);
   s->turn_id = NULL;
+  arm_idle_watch (s);           /* the connection's own timeout from now */
 }
 
 /* ---- results from the pipeline -------------------------------------------------------------- */
@@ -138,6 +142,34 @@ ensure_speech_started (SttSession *s, gint64 offset)
   g_free (body);
 }
 
+/* The hypothesis with only the words that have been stable for stable_threshold partials, or
+ * NULL when that prefix is empty or unchanged. It spans up to the end of its last word when the
+ * words line up with the shown tokens (no ITN merged any), else the partial's whole span. */
+static char *
+stable_hypothesis_json (SttSession *s, const SttResult *r)
+{
+  SttHypothesis *best = stt_result_get_best (r);
+  if (!best)
+    return NULL;
+  char *shown = stt_sdk_display_text (best, s->opts.profanity);
+  guint n = 0;
+  char *text = stt_stable_text_update (s->stable, shown, &n);
+  char **all = g_strsplit (shown, " ", -1);
+  gboolean aligned = g_strv_length (all) == stt_hypothesis_get_n_words (best);
+  g_strfreev (all);
+  g_free (shown);
+  if (!text)
+    return NULL;
+  gint64 duration = r->duration;
+  if (aligned && n > 0) {
+    const SttWord *w = stt_hypothesis_get_word (best, n - 1);
+    duration = w->offset + w->duration - r->offset;
+  }
+  char *json = stt_sdk_hypothesis_text_json (r, text, duration, &s->opts);
+  g_free (text);
+  return json;
+}
+
 static void
 on_result (SttStream *stream, SttResult *r, gpointer data)
 {
@@ -148,11 +180,14 @@ on_result (SttStream *stream, SttResult *r, gpointer data)
     if (!s->got_partial && s->first_audio_us)
       stt_metrics_first_partial (m, (g_get_monotonic_time () - s->first_audio_us) / 1e6);
     s->got_partial = TRUE;
-    char *body = stt_sdk_hypothesis_json (r, &s->opts);
-    send_text (s, "speech.hypothesis", body);
+    char *body = s->stable ? stable_hypothesis_json (s, r) : stt_sdk_hypothesis_json (r, &s->opts);
+    if (body)
+      send_text (s, "speech.hypothesis", body);
     g_free (body);
     return;
   }
+  if (s->stable)
+    stt_stable_text_reset (s->stable);
   char *body = stt_sdk_phrase_json (r, &s->opts);
   send_text (s, "speech.phrase", body);
   g_free (body);
@@ -210,6 +245,8 @@ begin_turn (SttSession *s, const char *request_id)
   s->audio_ended = s->speech_started = s->any_phrase = s->got_partial = FALSE;
   s->speech_end = -1;
   s->first_audio_us = s->end_audio_us = 0;
+  if (s->stable_threshold)
+    s->stable = stt_stable_text_new (s->stable_threshold);
   char *tag = g_uuid_string_random ();
   char *body = g_strdup_printf ("{\"context\":{\"serviceTag\":\"%s\"}}", tag);
   send_text (s, "turn.start", body);
@@ -223,21 +260,32 @@ apply_stream_options (SttSession *s)
   const char *profanity = stt_profanity_option_to_string (s->opts.profanity);
   stt_stream_set_factory_property (s->stream, "sttprofanity", "mode", profanity);
   /* sttdecoder's end-silence-timeout is the pause that ends a phrase: the SDK's segmentation
-   * silence in continuous modes, its end silence in interactive mode. */
-  const char *end_ms = !s->interactive && s->segmentation_silence_ms
-      ? s->segmentation_silence_ms : s->end_silence_ms;
+   * silence (in every mode: the SDK sends it for interactive turns too), else its end
+   * silence. In interactive mode an explicit end silence wins, as it ends the utterance. */
+  const char *end_ms = s->interactive
+      ? (s->end_silence_ms ? s->end_silence_ms : s->segmentation_silence_ms)
+      : (s->segmentation_silence_ms ? s->segmentation_silence_ms : s->end_silence_ms);
   /* An interactive turn from a microphone ends only when the service says so: without a
    * client value, give up after 5 s of initial silence like the cloud service. */
   const char *initial_ms = s->initial_silence_ms ? s->initial_silence_ms
       : s->interactive ? DEFAULT_INTERACTIVE_INITIAL_SILENCE_MS : NULL;
-  s->initial_timeout_ms = s->interactive && initial_ms ? (guint) g_ascii_strtoull (initial_ms,
-      NULL, 10) : 0;
   struct { const char *prop; const char *value; } props[] = {
     { "initial-silence-timeout", initial_ms },
     { "end-silence-timeout", end_ms },
+    { "max-phrase-duration", s->max_phrase_ms },
   };
   for (guint i = 0; i < G_N_ELEMENTS (props); i++) {
-    if (props[i].value && !stt_stream_set_property (s->stream, props[i].prop, props[i].value))
+    if (!props[i].value || stt_stream_set_property (s->stream, props[i].prop, props[i].value))
+      continue;
+    /* sttdecoder ends an interactive turn on initial silence itself: its
+     * InitialSilenceTimeout final ends the turn like any phrase (tested with the SDK on
+     * endless room noise), so the service keeps no copy of that timeout. A fragment without
+     * the property leaves such a turn to the client: say so. */
+    if (i == 0 && s->interactive)
+      g_message ("connection %s: no element of the pipeline has initial-silence-timeout: an "
+          "interactive turn without speech ends only when the client ends its audio",
+          s->connection_id);
+    else
       g_debug ("no element of the pipeline has %s; %s ms ignored", props[i].prop,
           props[i].value);
   }
@@ -284,36 +332,6 @@ end_of_audio (SttSession *s)
   stt_stream_end (s->stream);
 }
 
-/* The decoder reports initial silence itself; this is the service's backstop for an
- * interactive turn (a microphone never ends the audio): once the pipeline has taken the
- * timeout's worth of audio plus a margin for its own report without detecting speech, the turn
- * ends with InitialSilenceTimeout. */
-#define SILENCE_MARGIN_MS 500
-
-static gboolean
-check_initial_silence (gpointer data)
-{
-  SttSession *s = data;
-  if (!s->stream || s->speech_started || s->any_phrase)
-    return G_SOURCE_CONTINUE;
-  if (stt_stream_get_audio_seconds (s->stream) * 1000 < s->initial_timeout_ms + SILENCE_MARGIN_MS)
-    return G_SOURCE_CONTINUE;
-  g_clear_pointer (&s->silence_watch, g_source_unref);   /* end_turn must not destroy it */
-  send_status_phrase (s, "InitialSilenceTimeout", NULL);
-  end_turn (s, FALSE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-watch_initial_silence (SttSession *s)
-{
-  if (!s->initial_timeout_ms)
-    return;
-  s->silence_watch = g_timeout_source_new (100);
-  g_source_set_callback (s->silence_watch, check_initial_silence, s, NULL);
-  g_source_attach (s->silence_watch, s->service->context);
-}
-
 /* First audio message of a turn: RIFF header, limits, pipeline. */
 static void
 start_turn_with_audio (SttSession *s, const SttFrame *f)
@@ -335,6 +353,12 @@ start_turn_with_audio (SttSession *s, const SttFrame *f)
   }
   begin_turn (s, f->request_id);
   s->format = fmt;
+  if (s->bad_request) {
+    stt_metrics_error (svc->metrics, "bad_request");
+    send_status_phrase (s, "BadRequest", s->bad_request);
+    end_turn (s, FALSE);
+    return;
+  }
   if (!stt_service_has_stream_slot (svc)) {
     stt_metrics_error (svc->metrics, "too_many_streams");
     char *msg = g_strdup_printf ("all %u recognition streams of this service are in use; "
@@ -358,7 +382,6 @@ start_turn_with_audio (SttSession *s, const SttFrame *f)
     return;
   }
   stt_metrics_stream_started (svc->metrics);
-  watch_initial_silence (s);
   push_audio (s, f->body + fmt.header_len, f->body_len - fmt.header_len);
 }
 
@@ -392,22 +415,46 @@ handle_audio (SttSession *s, const SttFrame *f)
 
 /* ---- speech.context ------------------------------------------------------------------------- */
 
+/* A millisecond option: stored when it is a number in range, else every turn of the
+ * connection answers BadRequest naming it (a silently ignored timeout would leave the client
+ * guessing why its phrases end where they do). NULL @value = not given. */
 static void
-set_ms (char **slot, JsonObject *o, const char *member)
+store_ms (SttSession *s, char **slot, const char *name, const char *value)
+{
+  if (!value)
+    return;
+  guint64 ms;
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT, &ms, NULL)) {
+    if (!s->bad_request)
+      s->bad_request = g_strdup_printf ("%s=%.40s is not a number of milliseconds "
+          "(0 to %d)", name, value, G_MAXINT);
+    return;
+  }
+  g_free (*slot);
+  *slot = g_strdup_printf ("%" G_GUINT64_FORMAT, ms);
+}
+
+/* A member given as a JSON integer or string, as a string (NULL when absent or other). */
+static char *
+scalar_member (JsonObject *o, const char *member)
 {
   if (!o || !json_object_has_member (o, member))
-    return;
+    return NULL;
   JsonNode *n = json_object_get_member (o, member);
-  if (JSON_NODE_HOLDS_VALUE (n)) {
-    GType t = json_node_get_value_type (n);
-    char *v = t == G_TYPE_STRING ? g_strdup (json_node_get_string (n))
-        : t == G_TYPE_INT64 ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n))
-        : NULL;
-    if (v) {
-      g_free (*slot);
-      *slot = v;
-    }
-  }
+  if (!JSON_NODE_HOLDS_VALUE (n))
+    return NULL;
+  GType t = json_node_get_value_type (n);
+  return t == G_TYPE_STRING ? g_strdup (json_node_get_string (n))
+      : t == G_TYPE_INT64 ? g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n))
+      : NULL;
+}
+
+static void
+set_ms (SttSession *s, char **slot, JsonObject *o, const char *member)
+{
+  char *v = scalar_member (o, member);
+  store_ms (s, slot, member, v);
+  g_free (v);
 }
 
 static JsonObject *
@@ -428,6 +475,69 @@ string_member (JsonObject *o, const char *name)
       ? json_node_get_string (n) : NULL;
 }
 
+static void
+store_threshold (SttSession *s, const char *value)
+{
+  guint64 n;
+  if (!value)
+    return;
+  if (!g_ascii_string_to_unsigned (value, 10, 0, 1000, &n, NULL)) {
+    if (!s->bad_request)
+      s->bad_request = g_strdup_printf ("stableIntermediateThreshold=%.40s is not a count of "
+          "partial results (0 to 1000)", value);
+    return;
+  }
+  s->stable_threshold = n;
+}
+
+/* phraseDetection.{interactive,conversation,dictation}.segmentation (the SDK sends the block
+ * of its own mode): segmentationSilenceTimeoutMs is the pause that ends a phrase,
+ * segmentationForcedTimeoutMs the longest phrase (sttdecoder's max-phrase-duration). */
+static void
+apply_segmentation (SttSession *s, JsonObject *detection)
+{
+  static const char *const modes[] = { "interactive", "conversation", "dictation" };
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++) {
+    JsonObject *seg = object_member (object_member (detection, modes[i]), "segmentation");
+    if (!seg)
+      continue;
+    set_ms (s, &s->segmentation_silence_ms, seg, "segmentationSilenceTimeoutMs");
+    set_ms (s, &s->max_phrase_ms, seg, "segmentationForcedTimeoutMs");
+    const char *mode = string_member (seg, "mode");
+    if (mode && g_ascii_strcasecmp (mode, "Semantic") == 0)
+      g_message ("connection %s: semantic segmentation is not available; phrases end on "
+          "pauses", s->connection_id);
+  }
+}
+
+/* Language identification: the service has one locale, so it can answer only a candidate list
+ * made of that locale (PrimaryLanguage is then that locale, by construction). Any other
+ * candidate, or open-range detection ("UND"), is refused like a language not served: picking
+ * the served locale for audio in another language would be a detection that never ran. */
+static void
+apply_language_id (SttSession *s, JsonObject *lid)
+{
+  JsonNode *n = lid && json_object_has_member (lid, "languages")
+      ? json_object_get_member (lid, "languages") : NULL;
+  if (!n || !JSON_NODE_HOLDS_ARRAY (n))
+    return;
+  JsonArray *a = json_node_get_array (n);
+  GString *others = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (a); i++) {
+    JsonNode *e = json_array_get_element (a, i);
+    const char *lang = JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING
+        ? json_node_get_string (e) : "(not a string)";
+    if (!stt_service_language_ok (s->service, lang) || g_ascii_strcasecmp (lang, "UND") == 0)
+      g_string_append_printf (others, "%s%.20s", others->len ? ", " : "", lang);
+  }
+  if (others->len && !s->language_error)
+    s->language_error = g_strdup_printf ("language identification is not available for "
+        "%.50s: this service serves only %.20s", others->str, s->service->locale);
+  else if (!others->len && json_array_get_length (a))
+    s->opts.language = s->language;
+  g_string_free (others, TRUE);
+}
+
 static gboolean
 apply_speech_context (SttSession *s, const SttFrame *f, GError **error)
 {
@@ -443,9 +553,19 @@ apply_speech_context (SttSession *s, const SttFrame *f, GError **error)
   const char *profanity = string_member (enrichment, "profanity");
   if (profanity)
     stt_profanity_option_from_string (profanity, &s->opts.profanity);
-  set_ms (&s->initial_silence_ms, detection, "initialSilenceTimeout");
-  set_ms (&s->end_silence_ms, detection, "trailingSilenceTimeout");
+  set_ms (s, &s->initial_silence_ms, detection, "initialSilenceTimeout");
+  set_ms (s, &s->end_silence_ms, detection, "trailingSilenceTimeout");
+  apply_segmentation (s, detection);
   JsonObject *output = object_member (o, "phraseOutput");
+  JsonObject *interim = object_member (output, "interimResults");
+  char *stable = scalar_member (interim, "stableThreshold");
+  store_threshold (s, stable);
+  g_free (stable);
+  apply_language_id (s, object_member (o, "languageId"));
+  JsonObject *dgi = object_member (o, "dgi");
+  if (dgi)
+    g_message ("connection %s: phrase list (dgi) ignored: the decoder has no phrase biasing; "
+        "recognition uses the model's vocabulary and language model only", s->connection_id);
   const char *fmt = string_member (output, "format");
   if (fmt)
     s->opts.detailed = g_ascii_strcasecmp (fmt, "Detailed") == 0;
@@ -485,6 +605,58 @@ frame_error (SttSession *s, GError *err)
       err->message);
 }
 
+/* ---- slow and silent clients ---------------------------------------------------------------- */
+
+/* Nothing came for a while. A turn still taking audio holds a pipeline and a stream slot: it
+ * ends with an in-band Error (the SDK cancels with ServiceError) and the connection stays. A
+ * turn whose audio has ended is flushing and ends by itself. A connection with no turn is
+ * closed once connection_idle_timeout has passed. */
+static gboolean
+on_idle (gpointer data)
+{
+  SttSession *s = data;
+  g_clear_pointer (&s->idle_watch, g_source_unref);
+  SttService *svc = s->service;
+  if (s->turn_id && !s->audio_ended) {
+    stt_metrics_error (svc->metrics, "timeout");
+    char *msg = g_strdup_printf ("no audio for %u s: the turn was ended; send audio "
+        "continuously (silence too) or end it with an empty audio message", svc->idle_timeout);
+    g_message ("connection %s: %s", s->connection_id, msg);
+    send_status_phrase (s, "Error", msg);
+    g_free (msg);
+    end_turn (s, FALSE);
+    arm_idle_watch (s);
+  } else if (s->turn_id) {
+    arm_idle_watch (s);
+  } else {
+    stt_metrics_error (svc->metrics, "timeout");
+    char *reason = g_strdup_printf ("idle for %u s", svc->connection_idle_timeout);
+    g_message ("connection %s: closing: %s", s->connection_id, reason);
+    if (soup_websocket_connection_get_state (s->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+      soup_websocket_connection_close (s->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, reason);
+    s->closing = TRUE;
+    g_free (reason);
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)start the idle timer: idle_timeout while a turn takes audio, else the connection's. */
+static void
+arm_idle_watch (SttSession *s)
+{
+  if (s->idle_watch) {
+    g_source_destroy (s->idle_watch);
+    g_clear_pointer (&s->idle_watch, g_source_unref);
+  }
+  if (s->closing)
+    return;
+  guint secs = s->turn_id && !s->audio_ended ? s->service->idle_timeout
+      : s->service->connection_idle_timeout;
+  s->idle_watch = g_timeout_source_new_seconds (secs);
+  g_source_set_callback (s->idle_watch, on_idle, s, NULL);
+  g_source_attach (s->idle_watch, s->service->context);
+}
+
 static void
 on_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer data)
 {
@@ -518,6 +690,7 @@ on_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer da
   }
   /* telemetry and unknown paths are ignored (spec §2.3) */
   stt_frame_clear (&f);
+  arm_idle_watch (s);
 }
 
 /* ---- connection ----------------------------------------------------------------------------- */
@@ -526,6 +699,10 @@ static void
 session_free (SttSession *s)
 {
   end_turn (s, TRUE);
+  if (s->idle_watch) {
+    g_source_destroy (s->idle_watch);
+    g_clear_pointer (&s->idle_watch, g_source_unref);
+  }
   g_signal_handlers_disconnect_by_data (s->ws, s);
   g_object_unref (s->ws);
   g_hash_table_unref (s->finished);
@@ -535,6 +712,9 @@ session_free (SttSession *s)
   g_free (s->initial_silence_ms);
   g_free (s->end_silence_ms);
   g_free (s->segmentation_silence_ms);
+  g_free (s->max_phrase_ms);
+  g_free (s->language);
+  g_free (s->bad_request);
   g_free (s);
 }
 
@@ -590,12 +770,29 @@ stt_session_new (SttService *service, SoupWebsocketConnection *ws, const char *m
   if (s->opts.word_timings)
     s->opts.detailed = TRUE;
   stt_profanity_option_from_string (stt_query_get (q, "profanity"), &s->opts.profanity);
-  s->initial_silence_ms = g_strdup (stt_query_get (q, "initialSilenceTimeoutMs"));
-  s->end_silence_ms = g_strdup (stt_query_get (q, "endSilenceTimeoutMs"));
-  s->segmentation_silence_ms = g_strdup (stt_query_get (q, "segmentationSilenceTimeoutMs"));
+  static const char *const ms_params[] = { "initialSilenceTimeoutMs", "endSilenceTimeoutMs",
+    "segmentationSilenceTimeoutMs", "segmentationMaximumTimeMs" };
+  char **ms_slots[] = { &s->initial_silence_ms, &s->end_silence_ms,
+    &s->segmentation_silence_ms, &s->max_phrase_ms };
+  for (guint i = 0; i < G_N_ELEMENTS (ms_params); i++)
+    store_ms (s, ms_slots[i], ms_params[i], stt_query_get (q, ms_params[i]));
+  store_threshold (s, stt_query_get (q, "stableIntermediateThreshold"));
+  const char *strategy = stt_query_get (q, "segmentationStrategy");
+  if (strategy && g_ascii_strcasecmp (strategy, "semantic") == 0)
+    g_message ("connection %s: semantic segmentation is not available; phrases end on pauses",
+        s->connection_id);
+  /* The cloud keeps audio for the resource owner when asked; this service never stores
+   * audio, so the request is declined in the log and nothing is kept. */
+  if (query_true (q, "storeAudio"))
+    g_message ("connection %s: storeAudio=true ignored: this service does not store audio",
+        s->connection_id);
   const char *language = stt_query_get (q, "language");
   gboolean language_ok = stt_service_language_ok (service, language);
   char *lang_copy = g_strdup (language);
+  s->language = g_strdup (service->locale ? service->locale : language);
+  /* lidEnabled without a languageId block: the only candidate is the requested language. */
+  if (query_true (q, "lidEnabled") && language_ok)
+    s->opts.language = s->language;
   if (q)
     g_hash_table_unref (q);
 
@@ -607,5 +804,6 @@ stt_session_new (SttService *service, SoupWebsocketConnection *ws, const char *m
     s->language_error = g_strdup_printf ("language %.20s is not served here (model locale "
         "%.20s)", lang_copy, service->locale);
   g_free (lang_copy);
+  arm_idle_watch (s);
   return s;
 }

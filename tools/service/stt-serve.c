@@ -33,6 +33,7 @@ main (int argc, char **argv)
 {
   char *pipeline = NULL, *host = NULL, *model_id = NULL, *locale = NULL, *key = NULL;
   int port = 5000, max_streams = 0, max_audio = 0;
+  int header_timeout = 0, idle_timeout = 0, connection_idle_timeout = 0;
   gboolean usage = FALSE;
   GOptionEntry entries[] = {
     { "pipeline", 'p', 0, G_OPTION_ARG_STRING, &pipeline,
@@ -47,6 +48,12 @@ main (int argc, char **argv)
       "Audio per request in seconds (default 0 = unlimited)", "S" },
     { "key", 0, 0, G_OPTION_ARG_STRING, &key,
       "Key clients must send (Ocp-Apim-Subscription-Key); default none", "KEY" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout,
+      "Seconds a request may take to send its headers (default 10)", "S" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      "Seconds without data that drop a request body or a WebSocket turn (default 30)", "S" },
+    { "connection-idle-timeout", 0, 0, G_OPTION_ARG_INT, &connection_idle_timeout,
+      "Seconds without messages that close a WebSocket between turns (default 180)", "S" },
     { "print-usage", 0, 0, G_OPTION_ARG_NONE, &usage,
       "Print one line per finished request (the usage callback)", NULL },
     { NULL },
@@ -66,14 +73,18 @@ main (int argc, char **argv)
         "\"sttfeatures ! sttacoustic ! sttdecoder\"\n");
     return 2;
   }
-  if (port < 0 || port > 65535 || max_streams < 0 || max_audio < 0) {
-    fprintf (stderr, "stt-serve: --port must be 0-65535 and limits must not be negative\n");
+  if (port < 0 || port > 65535 || max_streams < 0 || max_audio < 0 || header_timeout < 0
+      || idle_timeout < 0 || connection_idle_timeout < 0) {
+    fprintf (stderr, "stt-serve: --port must be 0-65535 and limits and timeouts must not be "
+        "negative\n");
     return 2;
   }
   SttServiceConfig config = {
     .host = host, .port = port, .pipeline = pipeline, .model_id = model_id,
     .locale = locale ? locale : "en-US", .max_streams = max_streams,
     .max_audio_seconds = max_audio, .api_key = key,
+    .header_timeout_seconds = header_timeout, .idle_timeout_seconds = idle_timeout,
+    .connection_idle_timeout_seconds = connection_idle_timeout,
     .usage_func = usage ? print_usage : NULL,
   };
   SttService *service = stt_service_new (&config, &err);

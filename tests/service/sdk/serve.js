@@ -8,7 +8,10 @@ const path = require('path');
 function startService(args) {
   const bin = path.join(process.env.STT_BUILD_ROOT, 'tools', 'service', 'stt-serve');
   const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  // the service's log goes on to ours, and is kept for tests that check it
+  let errors = '';
+  child.stderr.on('data', (d) => { errors += d; process.stderr.write(d); });
   return new Promise((resolve, reject) => {
     let out = '';
     child.on('exit', (code) => reject(new Error('stt-serve exited with ' + code + ': ' + out)));
@@ -21,6 +24,7 @@ function startService(args) {
           port: parseInt(m[1], 10),
           pid: child.pid,
           output: () => out,
+          errors: () => errors,
           stop: () => new Promise((res) => { child.on('exit', res); child.kill('SIGTERM'); }),
         });
       }
