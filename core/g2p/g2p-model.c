@@ -47,13 +47,16 @@ check_graphones (const SttImage *im, SttG2p *g, GError **error)
   return TRUE;
 }
 
+/* Log probabilities are <= 0; log backoff weights are finite (above 0 where pruned
+ * children left more mass than their lower-order estimates). */
 static gboolean
-check_floats (const SttImage *im, const float *v, guint32 n, const char *what, GError **error)
+check_floats (const SttImage *im, const float *v, guint32 n, float max, const char *what,
+    GError **error)
 {
   for (guint32 i = 0; i < n; i++)
-    if (!isfinite (v[i]) || v[i] > 1e-3f)
+    if (!isfinite (v[i]) || v[i] > max)
       return stt_image_fail (im, stt_image_offset (im, &v[i]), error, "%s %u is %g, not a "
-          "log probability", what, i, (double) v[i]);
+          "log %s", what, i, (double) v[i], max > 1.0f ? "weight" : "probability");
   return TRUE;
 }
 
@@ -105,12 +108,12 @@ parse_levels (SttImage *im, SttG2p *g, GError **error)
     SECTION (tag, 2, l->n, l->token);
     g_snprintf (tag, 5, "PRB%u", k);
     SECTION (tag, 4, l->n, l->prob);
-    if (!check_floats (im, l->prob, l->n, "probability", error))
+    if (!check_floats (im, l->prob, l->n, 1e-3f, "probability", error))
       return FALSE;
     if (k < g->order) {
       g_snprintf (tag, 5, "BOW%u", k);
       SECTION (tag, 4, l->n, l->bow);
-      if (!check_floats (im, l->bow, l->n, "backoff weight", error))
+      if (!check_floats (im, l->bow, l->n, 100.0f, "backoff weight", error))
         return FALSE;
       g_snprintf (tag, 5, "NXT%u", k);
       SECTION (tag, 4, (guint64) l->n + 1, l->next);

@@ -4,11 +4,12 @@
  * A beam search over letter positions: a hypothesis at position p has spelled the first p
  * letters with graphones and carries its n-gram state (a trie node, reduced to the longest
  * context that still has children). Hypotheses with the same state and the same phones so far
- * are merged (Viterbi); each position keeps the best STT_G2P_BEAM. The pronunciations of the
- * complete hypotheses are then made distinct, keeping each one's best score.
+ * are merged (Viterbi); each position keeps the best G2P_BEAM. The pronunciations of the
+ * complete hypotheses are then made distinct, the probabilities of their segmentations summed.
  */
 #include "g2p-private.h"
 
+#include <math.h>
 #include <string.h>
 
 #define G2P_BEAM 24
@@ -164,6 +165,13 @@ same_phones (const SttG2pPron *a, const SttG2pPron *b)
   return g_strv_equal ((const char *const *) a->phones, (const char *const *) b->phones);
 }
 
+static int
+cmp_pron (gconstpointer a, gconstpointer b)
+{
+  const SttG2pPron *x = *(SttG2pPron *const *) a, *y = *(SttG2pPron *const *) b;
+  return x->score > y->score ? -1 : x->score < y->score;
+}
+
 GPtrArray *
 stt_g2p_pronounce (const SttG2p *g2p, const char *word, guint n, GError **error)
 {
@@ -197,17 +205,23 @@ stt_g2p_pronounce (const SttG2p *g2p, const char *word, guint n, GError **error)
   }
   prune (final, (const Hyp *) arena->data, beam);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) stt_g2p_pron_free);
-  for (guint i = 0; i < final->len && out->len < n; i++) {
+  for (guint i = 0; i < final->len; i++) {
     guint32 id = g_array_index (final, guint32, i);
     SttG2pPron *pron = make_pron (g2p, arena, id, g_array_index (arena, Hyp, id).score);
-    gboolean dup = FALSE;
+    SttG2pPron *dup = NULL;
     for (guint j = 0; j < out->len && !dup; j++)
-      dup = same_phones (out->pdata[j], pron);
-    if (dup)
+      if (same_phones (out->pdata[j], pron))
+        dup = out->pdata[j];
+    if (dup) {
+      double hi = MAX (dup->score, pron->score), lo = MIN (dup->score, pron->score);
+      dup->score = hi + log1p (exp (lo - hi));
       stt_g2p_pron_free (pron);
-    else
+    } else
       g_ptr_array_add (out, pron);
   }
+  g_ptr_array_sort (out, cmp_pron);
+  if (out->len > n)
+    g_ptr_array_set_size (out, n);
   for (guint p = 0; p <= n_letters; p++)
     g_array_unref (lists[p]);
   g_free (lists);

@@ -63,7 +63,9 @@ void stt_g2p_unref (SttG2p *g2p);
 /* One guessed pronunciation. */
 typedef struct {
   char **phones;   /* NULL-terminated phone names */
-  double score;    /* natural-log probability of the pronunciation given the spelling model */
+  double score;    /* natural-log probability of the pronunciation given the spelling model
+                    * (joint probability of both, summed over the segmentations the search
+                    * kept; docs/g2p.md) */
 } SttG2pPron;
 
 /* Up to @n pronunciations of @word, best first, distinct (a GPtrArray of SttG2pPron*, freed
