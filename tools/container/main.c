@@ -382,6 +382,20 @@ models_clear (Models *m)
   }
 }
 
+/* Custom models written by `stt-model custom` carry every file of their base
+ * (properties.custom.self_contained); others may leave files to the base model. */
+static gboolean
+needs_base_model (SttModel *model)
+{
+  JsonObject *props = stt_model_get_properties (model);
+  JsonNode *custom = json_object_get_member (props, "custom");
+  if (!custom || !JSON_NODE_HOLDS_OBJECT (custom))
+    return TRUE;
+  JsonNode *sc = json_object_get_member (json_node_get_object (custom), "self_contained");
+  return !(sc && JSON_NODE_HOLDS_VALUE (sc) && json_node_get_value_type (sc) == G_TYPE_BOOLEAN
+      && json_node_get_boolean (sc));
+}
+
 /* Find (or download) and open every model of the run. */
 static gboolean
 obtain_models (Run *run, Models *m, GError **error)
@@ -399,8 +413,8 @@ obtain_models (Run *run, Models *m, GError **error)
   }
   if (!m->base_dir || !(m->base = stt_model_open (m->base_dir, error)))
     return FALSE;
-  /* a custom model runs on its base model's files too */
-  const char *parent = stt_model_get_base_model (m->base);
+  /* a custom model that leaves files to its base model runs on the base's files too */
+  const char *parent = needs_base_model (m->base) ? stt_model_get_base_model (m->base) : NULL;
   if (parent && !(m->parent_dir = obtain_model (run, parent, "base_model of ModelId", error)))
     return FALSE;
   if (!obtain_display_models (run, stt_model_get_locale (m->base), m->dirs, error))

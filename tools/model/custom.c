@@ -268,6 +268,8 @@ describe (Custom *c, SttModelWriter *writer, const char *text_path, const char *
     json_object_set_object_member (o, "pron", in);
   }
   json_object_set_double_member (o, "weight", weight);
+  /* every file of the base is in the model (link_base_files): the container needs no base */
+  json_object_set_boolean_member (o, "self_contained", TRUE);
   json_object_set_int_member (o, "sentences", c->text.n_sentences);
   json_object_set_int_member (o, "words", c->text.n_words);
   json_object_set_int_member (o, "distinct_words", g_hash_table_size (c->text.counts));
