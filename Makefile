@@ -72,6 +72,17 @@ bench-itn: build
 bench-wer: build
 	tests/bench/bench-wer.py --build $(BUILD) --batch-cmn
 
+# Letter-to-sound (docs/benchmarks.md "Letter-to-sound"): phone and word error rate on the
+# held-out cmudict words, ours vs Festival's CMU rules.
+.PHONY: bench-g2p bench-custom
+bench-g2p: build
+	python3 tests/bench/bench-g2p.py --build $(BUILD)
+
+# Custom models (docs/benchmarks.md "Custom models"): base vs custom WER on the LJ domain and
+# the rest of the dev set, and the build time of a custom model from 100,000 words.
+bench-custom: build
+	python3 tests/bench/bench-custom.py --build $(BUILD) --data $(SHARED_DATA)
+
 # Punctuation and capitalization benchmark (docs/benchmarks.md): the default punct model on the
 # held-out State of the Union addresses (years ending in 5).
 .PHONY: bench-punct
