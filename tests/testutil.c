@@ -182,3 +182,21 @@ stt_test_word_errors (const char *ref, const char *hyp)
   g_free (cur);
   return d;
 }
+
+int
+stt_test_run_toolv (const char *rel, char **out, char **err, va_list args)
+{
+  const char *root = g_getenv ("STT_BUILD_ROOT");
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (argv, g_build_filename (root ? root : ".", rel, NULL));
+  for (const char *a; (a = va_arg (args, const char *));)
+    g_ptr_array_add (argv, g_strdup (a));
+  g_ptr_array_add (argv, NULL);
+  int status;
+  GError *error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+          out, err, &status, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (argv);
+  return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+}

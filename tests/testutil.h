@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
+#include <stdarg.h>
 #include <stt/stt.h>
 
 /* Absolute path of a file under the shared data folder ($STT_TEST_DATA, else ../shared/data
@@ -48,3 +49,8 @@ int stt_test_wait_refcount (gpointer object, int expected);
 
 /* Word-level edit distance between the blank-separated words of @ref and @hyp. */
 guint stt_test_word_errors (const char *ref, const char *hyp);
+
+/* Run the build tree's program @rel ($STT_BUILD_ROOT/@rel, e.g. "tools/lm/stt-lm") with the
+ * NULL-terminated arguments in @args to completion: 0 when it exited with 0, else 1; its
+ * output in *@out and *@err (free with g_free). */
+int stt_test_run_toolv (const char *rel, char **out, char **err, va_list args);

@@ -15,22 +15,11 @@ static char *tmp;
 static int
 run (char **out, char **err, ...)
 {
-  const char *root = g_getenv ("STT_BUILD_ROOT");
-  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (argv, g_build_filename (root ? root : ".", "tools", "lm", "stt-lm", NULL));
   va_list ap;
   va_start (ap, err);
-  for (const char *a; (a = va_arg (ap, const char *));)
-    g_ptr_array_add (argv, g_strdup (a));
+  int r = stt_test_run_toolv ("tools/lm/stt-lm", out, err, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  int status;
-  GError *error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-          out, err, &status, &error));
-  g_assert_no_error (error);
-  g_ptr_array_unref (argv);
-  return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+  return r;
 }
 
 static char *
