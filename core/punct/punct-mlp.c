@@ -39,56 +39,23 @@ punct_mlp_view (PunctMlp *m, const PunctMlpShape *s, float *params)
   m->b2 = m->w2 + (gsize) STT_PUNCT_N_LABELS * s->hidden;
 }
 
-/* C (m x n) = A (m x k) B^T (B is n x k) + C when @accumulate. */
+/* C (m x n) = op(A) op(B), plus C when @accumulate (row-major): op(A) is m x k, stored k x m
+ * when @ta; op(B) is k x n, stored n x k when @tb. */
 static void
-gemm_abt (const float *a, const float *b, float *c, guint m, guint n, guint k,
-    gboolean accumulate)
+gemm (gboolean ta, gboolean tb, const float *a, const float *b, float *c, guint m, guint n,
+    guint k, gboolean accumulate)
 {
 #ifdef STT_HAVE_BLAS
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k,
-      accumulate ? 1.0f : 0.0f, c, n);
+  cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+      m, n, k, 1.0f, a, ta ? m : k, b, tb ? k : n, accumulate ? 1.0f : 0.0f, c, n);
 #else
   for (guint i = 0; i < m; i++)
     for (guint j = 0; j < n; j++) {
       float s = accumulate ? c[(gsize) i * n + j] : 0.0f;
       for (guint p = 0; p < k; p++)
-        s += a[(gsize) i * k + p] * b[(gsize) j * k + p];
+        s += (ta ? a[(gsize) p * m + i] : a[(gsize) i * k + p])
+            * (tb ? b[(gsize) j * k + p] : b[(gsize) p * n + j]);
       c[(gsize) i * n + j] = s;
-    }
-#endif
-}
-
-/* C (m x n) = A (m x k) B (k x n). */
-static void
-gemm_ab (const float *a, const float *b, float *c, guint m, guint n, guint k)
-{
-#ifdef STT_HAVE_BLAS
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c,
-      n);
-#else
-  memset (c, 0, (gsize) m * n * sizeof (float));
-  for (guint i = 0; i < m; i++)
-    for (guint p = 0; p < k; p++) {
-      float v = a[(gsize) i * k + p];
-      for (guint j = 0; j < n; j++)
-        c[(gsize) i * n + j] += v * b[(gsize) p * n + j];
-    }
-#endif
-}
-
-/* C (m x n) = A^T B, A (k x m), B (k x n). */
-static void
-gemm_atb (const float *a, const float *b, float *c, guint m, guint n, guint k)
-{
-#ifdef STT_HAVE_BLAS
-  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, m, n, k, 1.0f, a, m, b, n, 0.0f, c, n);
-#else
-  memset (c, 0, (gsize) m * n * sizeof (float));
-  for (guint p = 0; p < k; p++)
-    for (guint i = 0; i < m; i++) {
-      float v = a[(gsize) p * m + i];
-      for (guint j = 0; j < n; j++)
-        c[(gsize) i * n + j] += v * b[(gsize) p * n + j];
     }
 #endif
 }
@@ -110,7 +77,7 @@ hidden_layer (const PunctMlp *m, const float *x, float *h, guint rows)
   const guint hid = m->shape.hidden;
   for (guint r = 0; r < rows; r++)
     memcpy (h + (gsize) r * hid, m->b1, hid * sizeof (float));
-  gemm_abt (x, m->w1, h, rows, hid, m->in, TRUE);
+  gemm (FALSE, TRUE, x, m->w1, h, rows, hid, m->in, TRUE);
   for (gsize e = 0; e < (gsize) rows * hid; e++)
     h[e] = h[e] > 0 ? h[e] : 0;
 }
@@ -120,7 +87,7 @@ output_layer (const PunctMlp *m, const float *h, float *out, guint rows)
 {
   for (guint r = 0; r < rows; r++)
     memcpy (out + (gsize) r * STT_PUNCT_N_LABELS, m->b2, sizeof (float) * STT_PUNCT_N_LABELS);
-  gemm_abt (h, m->w2, out, rows, STT_PUNCT_N_LABELS, m->shape.hidden, TRUE);
+  gemm (FALSE, TRUE, h, m->w2, out, rows, STT_PUNCT_N_LABELS, m->shape.hidden, TRUE);
 }
 
 static void
@@ -217,18 +184,18 @@ train_batch (Trainer *t, const guint32 *ids, const guint8 *labels, gsize n_token
   /* output layer */
   float *gw1 = t->grad + (m->w1 - t->params), *gb1 = t->grad + (m->b1 - t->params);
   float *gw2 = t->grad + (m->w2 - t->params), *gb2 = t->grad + (m->b2 - t->params);
-  gemm_atb (o, h, gw2, L, hid, rows);
+  gemm (TRUE, FALSE, o, h, gw2, L, hid, rows, FALSE);
   for (guint r = 0; r < rows; r++)
     for (guint l = 0; l < L; l++)
       gb2[l] += o[(gsize) r * L + l];
-  gemm_ab (o, m->w2, dh, rows, hid, L);
+  gemm (FALSE, FALSE, o, m->w2, dh, rows, hid, L, FALSE);
   for (gsize e = 0; e < (gsize) rows * hid; e++)
     dh[e] = h[e] > 0 ? dh[e] : 0;
-  gemm_atb (dh, x, gw1, hid, m->in, rows);
+  gemm (TRUE, FALSE, dh, x, gw1, hid, m->in, rows, FALSE);
   for (guint r = 0; r < rows; r++)
     for (guint j = 0; j < hid; j++)
       gb1[j] += dh[(gsize) r * hid + j];
-  gemm_ab (dh, m->w1, dx, rows, m->in, hid);
+  gemm (FALSE, FALSE, dh, m->w1, dx, rows, m->in, hid, FALSE);
   /* the embeddings of the words in the windows: sparse */
   float *gemb = t->grad;
   for (guint r = 0; r < rows; r++) {
