@@ -243,6 +243,19 @@ stt_g2p_new_from_model (SttModel *model, const char *name, GError **error)
   return stt_g2p_new_from_bytes (bytes, full, error);
 }
 
+SttG2p *
+stt_g2p_new_for_model (SttModel *model, GError **error)
+{
+  const char *const *files = stt_model_list_files (model);
+  if (!files || !g_strv_contains (files, STT_G2P_MODEL_FILE)) {
+    g_set_error (error, STT_G2P_ERROR, STT_G2P_ERROR_IO, "the model %s (%s) has no "
+        "letter-to-sound model (%s): import it again with `stt-model import-sphinx`",
+        stt_model_get_id (model), stt_model_get_dir (model), STT_G2P_MODEL_FILE);
+    return NULL;
+  }
+  return stt_g2p_new_from_model (model, STT_G2P_MODEL_FILE, error);
+}
+
 GBytes *
 stt_g2p_get_bytes (const SttG2p *g2p)
 {

@@ -87,26 +87,14 @@ open_base (const char *base, const char *models_dir, GError **error)
   return m;
 }
 
-/* The base model's letter-to-sound model (file "g2p/g2p.bin", manifest properties.g2p). */
+/* The base model's letter-to-sound model; without one, the note says why. */
 static void
 open_g2p (Custom *c)
 {
-  const char *name = "g2p/g2p.bin";
-  JsonObject *props = stt_model_get_properties (c->base);
-  JsonNode *g = json_object_get_member (props, "g2p");
-  if (g && JSON_NODE_HOLDS_OBJECT (g) && json_object_has_member (json_node_get_object (g),
-          "file"))
-    name = json_object_get_string_member (json_node_get_object (g), "file");
-  if (!name || !g_strv_contains (stt_model_list_files (c->base), name)) {
-    c->g2p_note = g_strdup_printf ("the base model has no letter-to-sound model (%s)",
-        name ? name : "g2p/g2p.bin");
-    return;
-  }
   GError *error = NULL;
-  c->g2p = stt_g2p_new_from_model (c->base, name, &error);
+  c->g2p = stt_g2p_new_for_model (c->base, &error);
   if (!c->g2p) {
-    c->g2p_note = g_strdup_printf ("the base model's letter-to-sound model cannot be used: %s",
-        error->message);
+    c->g2p_note = g_strdup (error->message);
     g_error_free (error);
   }
 }

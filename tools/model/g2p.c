@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stt/g2p.h>
 
-#define G2P_FILE "g2p/g2p.bin"
 
 /* The letter-to-sound model of @model_id (or @file); *model set when it came from a model. */
 static SttG2p *
@@ -22,14 +21,7 @@ open_g2p (const char *model_id, const char *file, SttModel **model, GError **err
   *model = stt_model_cache_lookup (model_id ? model_id : STT_DEFAULT_MODEL_ID, error);
   if (!*model)
     return NULL;
-  const char *const *files = stt_model_list_files (*model);
-  if (!files || !g_strv_contains (files, G2P_FILE)) {
-    g_set_error (error, STT_G2P_ERROR, STT_G2P_ERROR_IO, "the model %s (%s) has no "
-        "letter-to-sound model (%s): import it again with `stt-model import-sphinx`",
-        stt_model_get_id (*model), stt_model_get_dir (*model), G2P_FILE);
-    return NULL;
-  }
-  return stt_g2p_new_from_model (*model, G2P_FILE, error);
+  return stt_g2p_new_for_model (*model, error);
 }
 
 static void

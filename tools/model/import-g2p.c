@@ -17,7 +17,7 @@ describe (SttImport *imp, const SttG2p *g2p, const SttG2pEval *ev, double train_
 {
   JsonObject *o = json_object_new ();
   g_autofree char *abc = stt_g2p_get_alphabet (g2p);
-  json_object_set_string_member (o, "file", "g2p/g2p.bin");
+  json_object_set_string_member (o, "file", STT_G2P_MODEL_FILE);
   json_object_set_string_member (o, "format", "STTG2P 1: joint-sequence (graphone) n-gram, "
       "modified Kneser-Ney (docs/g2p.md)");
   json_object_set_string_member (o, "alphabet", abc);
@@ -55,7 +55,7 @@ stt_import_g2p (SttImport *imp, GError **error)
   if (!g2p || !stt_g2p_evaluate (g2p, dict, 0, &ev, error))
     return FALSE;
   g_autoptr (GBytes) bytes = stt_g2p_get_bytes (g2p);
-  if (!stt_model_writer_add_bytes (imp->writer, "g2p/g2p.bin", bytes, error))
+  if (!stt_model_writer_add_bytes (imp->writer, STT_G2P_MODEL_FILE, bytes, error))
     return FALSE;
   describe (imp, g2p, &ev, train_s);
   return TRUE;

@@ -54,6 +54,11 @@ gboolean stt_g2p_is_held_out (const SttG2p *g2p, const char *word);
 SttG2p *stt_g2p_load (const char *path, GError **error);
 SttG2p *stt_g2p_new_from_bytes (GBytes *bytes, const char *name, GError **error);
 SttG2p *stt_g2p_new_from_model (SttModel *model, const char *name, GError **error);
+/* The file a model carries its letter-to-sound model in (the import writes it). */
+#define STT_G2P_MODEL_FILE "g2p/g2p.bin"
+/* The letter-to-sound model @model carries (STT_G2P_MODEL_FILE); a model without one gives
+ * STT_G2P_ERROR_IO saying to import it again. */
+SttG2p *stt_g2p_new_for_model (SttModel *model, GError **error);
 GBytes *stt_g2p_get_bytes (const SttG2p *g2p);              /* new reference */
 gboolean stt_g2p_write (const SttG2p *g2p, const char *path, GError **error);  /* atomic */
 
