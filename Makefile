@@ -51,7 +51,7 @@ inspect: build
 # The main job. Until the recognizer lands (issues 3 and 4) this is a labelled subset: it
 # builds everything and runs a result pipeline through the elements that exist.
 run: build
-	@tools/dev/run-main.sh $(BUILD)
+	@SHARED_DATA=$(SHARED_DATA) tools/dev/run-main.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(CHECK_BUILD)
