@@ -20,6 +20,10 @@
 #include <stt/topk.h>
 #include <string.h>
 
+/* The lattice's LM cache: 2^12 entries (64 KiB) live beside the search's 1 MiB one in every
+ * stream while it speaks. */
+#define LATTICE_CACHE_BITS 12
+
 typedef struct {
   gint32 word;
   gint32 start, end;            /* utterance frames, inclusive */
@@ -217,7 +221,7 @@ stt_lattice_set_config (SttLattice *l, const SttSearchConfig *config)
 {
   l->cfg = *config;
   stt_lm_cache_init (&l->cache, l->lm, config->lattice_lm_weight > 0
-      ? config->lattice_lm_weight : config->lm_weight, config->wip);
+      ? config->lattice_lm_weight : config->lm_weight, config->wip, LATTICE_CACHE_BITS);
   for (guint i = 0; i < l->nodes->len; i++)
     forward_node (l, i);
 }

@@ -39,9 +39,12 @@ typedef struct {
   const SttSearchLm *lm;
   float lw, wip;
   SttLmCacheEntry *entries;
+  guint bits;                   /* 2^bits entries */
 } SttLmCache;
 
-void stt_lm_cache_init (SttLmCache *cache, const SttSearchLm *lm, float lw, float wip);
+/* @bits: log2 of the number of entries (the search's STT_LM_CACHE_BITS; the lattice's fewer) */
+void stt_lm_cache_init (SttLmCache *cache, const SttSearchLm *lm, float lw, float wip,
+    guint bits);
 void stt_lm_cache_clear (SttLmCache *cache);
 float stt_lm_cache_score (SttLmCache *cache, gint32 w, gint32 h1, gint32 h2);
 

@@ -87,7 +87,7 @@ stt_search_new (SttGraph *graph, const SttSearchLm *lm, const SttSearchLmMap *ma
   s->lm = lm;
   s->map = map;
   s->cfg = *config;
-  stt_lm_cache_init (&s->cache, lm, config->lm_weight, config->wip);
+  stt_lm_cache_init (&s->cache, lm, config->lm_weight, config->wip, STT_LM_CACHE_BITS);
   s->chan_of_slot = g_new (gint32, graph->n_slots);
   memset (s->chan_of_slot, 0xff, sizeof (gint32) * graph->n_slots);
   s->rcscore = g_array_new (FALSE, FALSE, sizeof (float));
@@ -131,7 +131,7 @@ void
 stt_search_set_config (SttSearch *s, const SttSearchConfig *config)
 {
   s->cfg = *config;
-  stt_lm_cache_init (&s->cache, s->lm, config->lm_weight, config->wip);
+  stt_lm_cache_init (&s->cache, s->lm, config->lm_weight, config->wip, STT_LM_CACHE_BITS);
   if (s->lat)
     stt_lattice_set_config (s->lat, config);
 }
