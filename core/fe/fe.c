@@ -58,6 +58,7 @@ struct _SttFe {
 
   /* the voice activity decisions of the latest frames, bit 0 the newest (stt_fe_get_lookahead) */
   guint32 vad_bits;
+  gint64 quiet_since;           /* first frame of the newest run of non-speech frames, or -1 */
 
   /* output queue; vectors before out_head were read */
   GArray *out, *out_idx;
@@ -133,6 +134,7 @@ clear_utterance (SttFe *fe)
   fe->win_n = 0;
   fe->win_held = 0;
   fe->vad_bits = 0;
+  fe->quiet_since = -1;
 }
 
 void
@@ -464,6 +466,10 @@ process_frame (SttFe *fe, const gint16 *s, int len, gboolean last)
   gboolean speech = frame_cepstrum (fe, s, len, cep);
   fe->vad_bits = (fe->vad_bits << 1) | (speech ? 1u : 0u);
   gint64 idx = fe->utt_frames++;
+  if (speech)
+    fe->quiet_since = -1;
+  else if (fe->quiet_since < 0)
+    fe->quiet_since = idx;
   /* with VAD, the utterance's final partial frame is kept only if speech is going on */
   if (!fe->remove_silence || (last && fe->in_speech))
     segment_push (fe, cep, idx);
@@ -505,6 +511,12 @@ stt_fe_get_lookahead (const SttFe *fe, gint64 *first_index, gboolean *speech)
   if (speech)
     *speech = n > 0 && (fe->vad_bits & ((1u << n) - 1)) != 0;
   return n;
+}
+
+gint64
+stt_fe_get_quiet_since (const SttFe *fe)
+{
+  return fe->quiet_since;
 }
 
 void

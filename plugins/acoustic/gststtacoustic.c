@@ -231,7 +231,7 @@ gst_stt_acoustic_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
       break;
     case GST_EVENT_CUSTOM_DOWNSTREAM:
       /* the decoder reads it as "every frame before this one is here" */
-      if (self->scorer && gst_stt_lookahead_event_parse (event, NULL, NULL, NULL))
+      if (self->scorer && gst_stt_lookahead_event_parse (event, NULL, NULL, NULL, NULL))
         flush_pending (self);
       break;
     case GST_EVENT_STREAM_START:

@@ -172,8 +172,9 @@ push_lookahead (GstSttFeatures *self)
   gsize n = enabled ? stt_fe_get_lookahead (self->fe, &first, &speech) : 0;
   if (n == 0)
     return;
-  gst_pad_push_event (self->srcpad,
-      gst_stt_lookahead_event_new (self->utt_base + first, (guint) n, speech));
+  gint64 quiet = stt_fe_get_quiet_since (self->fe);
+  gst_pad_push_event (self->srcpad, gst_stt_lookahead_event_new (self->utt_base + first,
+          (guint) n, speech, quiet >= 0 ? self->utt_base + quiet : -1));
 }
 
 /* ---- utterances ------------------------------------------------------------------------ */

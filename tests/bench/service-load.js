@@ -50,7 +50,8 @@ const VERBOSE = args.includes('--verbose');      // one line per phrase on stder
 // case: every chunk of a tick waits for the others' processing).
 const ALIGNED = args.includes('--aligned');
 let seed = 12345;
-const nextPhase = () => { seed = (seed * 48271) % 2147483647; return ALIGNED ? 0 : seed % 100; };
+const RAMP = parseInt(opt("ramp", "100"), 10);
+const nextPhase = () => { seed = (seed * 48271) % 2147483647; return ALIGNED ? 0 : seed % RAMP; };
 // The pause that ends a phrase (sttdecoder's end-silence-timeout, set through the SDK's
 // segmentationSilenceTimeoutMs): a final cannot exist before that much silence was sent.
 const SEGMENT_SILENCE_MS = parseInt(opt('segment-silence', '300'), 10);

@@ -615,7 +615,8 @@ test_vad_features (void)
 
 /* stt_fe_get_lookahead: frame by frame, the frames held for the deltas are the newest 1-3 frames
  * (those not yet readable), the VAD hears speech in them inside the recording and none in the
- * faint noise well after it; modes whose held frames are not the newest report none. */
+ * faint noise well after it, whose quiet run (stt_fe_get_quiet_since) began near the end of the
+ * recording; modes whose held frames are not the newest report none. */
 static void
 test_lookahead (void)
 {
@@ -651,7 +652,13 @@ test_lookahead (void)
     if (n && start > (gint64) (pad + n_speech + 8000)) {
       noise_frames++;
       noise_quiet += !heard;
+      /* the quiet run began where the recording's speech ended, not before it */
+      gint64 q = stt_fe_get_quiet_since (fe);
+      g_assert_cmpint (q, >, (gint64) (pad + n_speech / 2) / 160);
+      g_assert_cmpint (q, <=, (gint64) (pad + n_speech + 2000) / 160);
     }
+    if (heard)                  /* a held frame is speech: no quiet run covers them all */
+      g_assert_true (stt_fe_get_quiet_since (fe) < 0 || stt_fe_get_quiet_since (fe) > first);
   }
   g_assert_cmpuint (speech_frames, >, 0);
   g_assert_cmpuint (noise_frames, >, 20);

@@ -154,6 +154,10 @@ gsize stt_fe_read (SttFe *fe, float *out, gint64 *indices, gsize max_vectors);
  * detector (the one remove_silence uses, spec §2.12) deems any of them speech. This lets a
  * decoder end a phrase on a pause without waiting the 30 ms those frames' vectors need. */
 gsize stt_fe_get_lookahead (const SttFe *fe, gint64 *first_index, gboolean *speech);
+/* The index of the first frame of the run of frames the voice activity detector deems
+ * non-speech that reaches to the newest frame; -1 when the newest frame is speech or none was
+ * computed in this utterance. Where the speaker stopped, as the detector hears it. */
+gint64 stt_fe_get_quiet_since (const SttFe *fe);
 
 /* Frames produced since stt_fe_new / stt_fe_reset (before VAD selection). */
 guint64 stt_fe_get_n_frames (const SttFe *fe);

@@ -30,6 +30,8 @@
  *   frames (guint)     how many (1-3)
  *   speech (gboolean)  whether the front end's voice activity detector hears speech in any
  *                      of them
+ *   quiet-since (gint64) stream index of the first frame of the detector's current run of
+ *                      non-speech frames (reaching to the newest frame); -1: the newest is speech
  *   sttacoustic scores its partial batch before passing it on, so every frame before
  *   `frame` has reached the decoder when it arrives; sttdecoder uses it to end a phrase on a
  *   pause without waiting for those frames (docs/decoder.md "End of phrase") and drops it.
@@ -44,7 +46,8 @@
 #define GST_STT_LOOKAHEAD_EVENT "stt-lookahead"
 
 /* A new stt-lookahead event (see above). */
-GstEvent *gst_stt_lookahead_event_new (gint64 frame, guint frames, gboolean speech);
+GstEvent *gst_stt_lookahead_event_new (gint64 frame, guint frames, gboolean speech,
+    gint64 quiet_since);
 /* Whether @event is an stt-lookahead event; if so its fields (each out pointer may be NULL). */
 gboolean gst_stt_lookahead_event_parse (GstEvent *event, gint64 *frame, guint *frames,
-    gboolean *speech);
+    gboolean *speech, gint64 *quiet_since);
