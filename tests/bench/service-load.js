@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 //   tools/dev/bench-service.sh [--max K] [--files N] [--segment-silence MS] [--pipeline DESC]
-//                              [--tail MS] [--only K] [--aligned] [--verbose]
+//                              [--tail MS] [--only K] [--aligned] [--ramp MS] [--verbose]
 //
 // Each client is what a Speech SDK client with Speech_SegmentationSilenceTimeoutMs set sends:
 // segmentationSilenceTimeoutMs in the URL and the segmentation block in speech.context
@@ -45,12 +45,12 @@ const data = process.env.STT_TEST_DATA || path.join(__dirname, '..', '..', '..',
 const BUDGET_MS = 500;
 const VERBOSE = args.includes('--verbose');      // one line per phrase on stderr
 // Independent microphones are not synchronised: each client starts its 100 ms chunk clock at
-// a random phase (uniform in 0-100 ms, fixed seed, so every run draws the same phases).
-// --aligned starts every clock at once, so all K chunks arrive in the same instant (the worst
-// case: every chunk of a tick waits for the others' processing).
+// a random phase (uniform in 0-100 ms, or 0-MS with --ramp MS; fixed seed, so every run draws
+// the same phases). --aligned starts every clock at once, so all K chunks arrive in the same
+// instant (the worst case: every chunk of a tick waits for the others' processing).
 const ALIGNED = args.includes('--aligned');
 let seed = 12345;
-const RAMP = parseInt(opt("ramp", "100"), 10);
+const RAMP = parseInt(opt('ramp', '100'), 10);
 const nextPhase = () => { seed = (seed * 48271) % 2147483647; return ALIGNED ? 0 : seed % RAMP; };
 // The pause that ends a phrase (sttdecoder's end-silence-timeout, set through the SDK's
 // segmentationSilenceTimeoutMs): a final cannot exist before that much silence was sent.
