@@ -4,13 +4,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 //   tools/dev/bench-service.sh [--max K] [--files N] [--segment-silence MS] [--pipeline DESC]
-//                              [--tail MS] [--only K] [--aligned] [--ramp MS] [--verbose]
+//                              [--tail MS] [--only K] [--aligned] [--ramp MS] [--lead MS]
+//                              [--per-stream N] [--verbose]
 //
 // Each client is what a Speech SDK client with Speech_SegmentationSilenceTimeoutMs set sends:
 // segmentationSilenceTimeoutMs in the URL and the segmentation block in speech.context
-// (--segment-silence, default 300 ms), detailed results with word times, 100 ms chunks of a
-// recording followed by 1.5 s of silence (--tail MS), sent on a real-time schedule as a live
-// microphone would.
+// (--segment-silence, default 300 ms), detailed results with word times, 100 ms chunks sent on
+// a real-time schedule as a live microphone would: a recording (--per-stream N: N of them)
+// followed by 1.5 s of silence (--tail MS), optionally after a random 0-MS ms of silence
+// before the speaker starts (--lead MS). Every client connects and streams from the start.
 //
 // End of speech of a phrase: the earlier of (a) the end of its last word (the word times of the
 // phrase, in audio time: where in the recording the decoder aligned the word, not when
@@ -50,8 +52,18 @@ const VERBOSE = args.includes('--verbose');      // one line per phrase on stder
 // instant (the worst case: every chunk of a tick waits for the others' processing).
 const ALIGNED = args.includes('--aligned');
 let seed = 12345;
+const random = (n) => { seed = (seed * 48271) % 2147483647; return seed % n; };
 const RAMP = parseInt(opt('ramp', '100'), 10);
-const nextPhase = () => { seed = (seed * 48271) % 2147483647; return ALIGNED ? 0 : seed % RAMP; };
+const nextPhase = () => ALIGNED ? 0 : random(RAMP);
+// --lead MS: every stream is connected and sending from the start, but its speaker starts
+// talking after a random 0-MS ms of silence (10 ms steps), as users do after they open the
+// microphone. By default (0) all K speakers start at once, so the search's busiest moment
+// (the first words, before pruning settles) comes at the same instant in every stream.
+const LEAD_MS = parseInt(opt('lead', '0'), 10);
+// --per-stream N: recordings per stream, one after the other (each followed by the tail
+// below), so that all K streams carry speech for the whole run (sustained load); by default
+// one, and the short recordings' streams end early.
+const PER_STREAM = parseInt(opt('per-stream', '1'), 10);
 // The pause that ends a phrase (sttdecoder's end-silence-timeout, set through the SDK's
 // segmentationSilenceTimeoutMs): a final cannot exist before that much silence was sent.
 const SEGMENT_SILENCE_MS = parseInt(opt('segment-silence', '300'), 10);
@@ -105,16 +117,35 @@ function frameEnergies(pcm) {
   return { e, threshold: (sorted[Math.floor(0.1 * (n - 1))] || 0) + 1.2 };
 }
 
-// End of speech (ms into the recording) of a phrase: see the header.
-function endOfSpeech(rec, phrase) {
+// A stream's audio: @lead ms of digital silence, then each recording with its tail; the
+// recordings' places (ms into the stream) for the end of speech.
+function streamAudio(recList, leadMs) {
+  const parts = [Buffer.alloc(leadMs * 32)], segments = [];
+  let at = leadMs;
+  for (const rec of recList) {
+    segments.push({ rec, start: at, end: at + rec.pcm.length / 32 });
+    parts.push(rec.pcm);
+    at += rec.pcm.length / 32;
+  }
+  return { pcm: Buffer.concat(parts), segments, name: recList.map((r) => path.basename(r.file)).join('+') };
+}
+
+// End of speech (ms into the stream) of a phrase: see the header; the energy comes from the
+// recording the phrase's last word falls in.
+function endOfSpeech(audio, phrase) {
   const words = (phrase.NBest && phrase.NBest[0] && phrase.NBest[0].Words) || [];
   const wordEnd = words.length ? Math.max(...words.map((w) => (w.Offset + w.Duration) / 1e4))
     : (phrase.Offset + phrase.Duration) / 1e4;
-  const { e, threshold } = rec.energy;
+  const seg = audio.segments.find((g) => wordEnd > g.start && wordEnd <= g.end);
   let energyEnd = -1;
-  const from = Math.floor(phrase.Offset / 1e5), to = Math.min(e.length, Math.ceil((wordEnd + 300) / 10));
-  for (let f = from; f < to; f++) if (e[f] > threshold) energyEnd = (f + 1) * 10;
-  return { wordEnd, energyEnd, end: energyEnd >= 0 ? Math.min(wordEnd, energyEnd) : wordEnd };
+  if (seg) {
+    const { e, threshold } = seg.rec.energy;
+    const from = Math.max(0, Math.floor((phrase.Offset / 1e4 - seg.start) / 10));
+    const to = Math.min(e.length, Math.ceil((wordEnd - seg.start + 300) / 10));
+    for (let f = from; f < to; f++) if (e[f] > threshold) energyEnd = seg.start + (f + 1) * 10;
+  }
+  return { wordEnd, energyEnd, end: energyEnd >= 0 ? Math.min(wordEnd, energyEnd) : wordEnd,
+    file: seg ? path.basename(seg.rec.file) : '(lead silence)' };
 }
 
 const hex = () => crypto.randomBytes(16).toString('hex').toUpperCase();
@@ -141,8 +172,8 @@ function riff() {
 
 // One client: streams a recording in 100 ms chunks on a real-time clock with @silenceMs of
 // segmentation silence; resolves one latency record per Success phrase.
-function stream(port, rec, silenceMs, phaseMs = 0) {
-  const pcm = rec.pcm;
+function stream(port, audio, silenceMs, phaseMs = 0) {
+  const pcm = audio.pcm;
   return new Promise((resolve, reject) => {
     const id = hex();
     const ws = new WebSocket('ws://127.0.0.1:' + port +
@@ -180,13 +211,13 @@ function stream(port, rec, silenceMs, phaseMs = 0) {
         const j = JSON.parse(s.slice(sep + 4));
         if (j.RecognitionStatus !== 'Success') return;
         const now = Date.now();
-        const eos = endOfSpeech(rec, j);
+        const eos = endOfSpeech(audio, j);
         const chunk = Math.min(sentAt.length - 1, Math.floor(eos.end / 100));
         const spokenEnd = sentAt[chunk] - ((chunk + 1) * 100 - eos.end);
         latencies.push({ speech: now - spokenEnd, service: now - sentAt[chunk],
           wordMinusEnergy: eos.energyEnd >= 0 ? eos.wordEnd - eos.energyEnd : NaN });
         if (VERBOSE)
-          console.error('# ' + path.basename(rec.file) + ': words end ' + eos.wordEnd.toFixed(0) +
+          console.error('# ' + eos.file + ': words end ' + eos.wordEnd.toFixed(0) +
             ' ms, energy end ' + eos.energyEnd + ' ms, phrase end ' + ((j.Offset + j.Duration) / 1e4).toFixed(0) +
             ' ms, last chunk sent ' + ((sentAt.length - 1) * 100) + ' ms, final ' + (now - spokenEnd) +
             ' ms after the end of speech (' + (now - sentAt[sentAt.length - 1]) + ' ms after the latest chunk)');
@@ -234,7 +265,7 @@ function standaloneRssKiB(file) {
   const peer = await standaloneRssKiB(recs[0].file);
   const svc = await startService(['--pipeline', pipeline]);
   try {
-    await stream(svc.port, recs[0], SEGMENT_SILENCE_MS);  // warm-up: models mapped, caches filled
+    await stream(svc.port, streamAudio([recs[0]], 0), SEGMENT_SILENCE_MS);  // warm-up: models mapped, caches filled
     const idle = rssKiB(svc.pid);
     console.log('| K streams | segmentation silence (ms) | phrases | p95 latency from end of speech (ms) | max (ms) | p95 service side (ms) | service CPU (cores) | RSS per stream (MiB) | ratio to a process per stream |');
     console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -246,8 +277,11 @@ function standaloneRssKiB(file) {
       const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(svc.pid)); }, 200);
       const cpu0 = cpuSeconds(svc.pid), wall0 = Date.now();
       seed = 12345;
-      const phrases = (await Promise.all(Array.from({ length: k },
-        (_, i) => stream(svc.port, recs[i % recs.length], silenceMs, nextPhase())))).flat();
+      const audios = Array.from({ length: k }, (_, i) => streamAudio(
+        Array.from({ length: PER_STREAM }, (_, j) => recs[(i * PER_STREAM + j) % recs.length]),
+        LEAD_MS ? random(LEAD_MS / 10 + 1) * 10 : 0));
+      const phrases = (await Promise.all(audios.map((a) =>
+        stream(svc.port, a, silenceMs, nextPhase())))).flat();
       clearInterval(sampler);
       const cores = (cpuSeconds(svc.pid) - cpu0) / ((Date.now() - wall0) / 1000);
       const all = phrases.map((l) => l.speech);
