@@ -133,8 +133,6 @@ clear_utterance (SttFe *fe)
   g_array_set_size (fe->batch_idx, 0);
   fe->win_n = 0;
   fe->win_held = 0;
-  fe->vad_bits = 0;
-  fe->quiet_since = -1;
 }
 
 void
@@ -150,6 +148,8 @@ stt_fe_reset (SttFe *fe)
   fe->run_n = CMN_PRIOR_FRAMES;
   fe->total_frames = 0;
   fe->dither = DITHER_SEED;
+  fe->vad_bits = 0;
+  fe->quiet_since = -1;
   g_array_set_size (fe->out, 0);
   g_array_set_size (fe->out_idx, 0);
   fe->out_head = 0;
@@ -296,7 +296,12 @@ live_cmn (SttFe *fe, float *c)
 static void
 running_cmn (SttFe *fe, float *c)
 {
-  if (c[0] >= 0.0f) {
+  /* Frames the voice activity detector deems non-speech do not count either (without VAD
+   * selection the newest decision is this frame's): long silences, above all the digital
+   * silence of noise gates, otherwise pull the mean towards the silence's spectrum and the
+   * speech after them is misrecognised. */
+  gboolean speech = fe->remove_silence || (fe->vad_bits & 1u);
+  if (c[0] >= 0.0f && speech) {
     const double keep = 1.0 - 1.0 / CMN_FORGET_FRAMES;
     for (int i = 0; i < STT_FE_NCEP; i++)
       fe->run_sum[i] = keep * fe->run_sum[i] + c[i];
@@ -464,8 +469,12 @@ process_frame (SttFe *fe, const gint16 *s, int len, gboolean last)
 {
   float cep[STT_FE_NCEP];
   gboolean speech = frame_cepstrum (fe, s, len, cep);
-  fe->vad_bits = (fe->vad_bits << 1) | (speech ? 1u : 0u);
   gint64 idx = fe->utt_frames++;
+  if (idx == 0) {               /* kept after an utterance ends, for the reader of its last frame */
+    fe->vad_bits = 0;
+    fe->quiet_since = -1;
+  }
+  fe->vad_bits = (fe->vad_bits << 1) | (speech ? 1u : 0u);
   if (speech)
     fe->quiet_since = -1;
   else if (fe->quiet_since < 0)

@@ -294,8 +294,9 @@ ref_live_cmn (RefLive *s, float *cep, gsize n)
     ref_live_update (s);
 }
 
-/* STT_FE_CMN_LIVE as fe.h writes it: the frames with c0 >= 0 so far, this one included,
- * x_0 … x_{K−1}, and the prior N0 frames at -cmninit, all weighted by λ^age:
+/* STT_FE_CMN_LIVE as fe.h writes it: the frames with c0 >= 0 that the voice activity detector
+ * deems speech so far, this one included, x_0 … x_{K−1}, and the prior N0 frames at -cmninit,
+ * all weighted by λ^age:
  *   mean = (λ^K·N0·cmninit + Σ_k λ^(K−1−k)·x_k) / (λ^K·N0 + Σ_k λ^(K−1−k)).
  * Computed from scratch for every frame, in double. */
 #define REF_N0 100.0
@@ -304,6 +305,7 @@ typedef struct {
   double cmninit[13];
   GArray *counted;              /* x_k, 13 doubles each */
   int skipped;                  /* frames with c0 < 0 seen */
+  int quiet;                    /* frames with c0 >= 0 left out as non-speech */
 } RefRunning;
 
 static void
@@ -324,15 +326,17 @@ ref_running_mean (const RefRunning *s, double lambda, double *mean)
 }
 
 static void
-ref_running_cmn (RefRunning *s, float *cep, gsize n)
+ref_running_cmn (RefRunning *s, float *cep, gsize n, const gboolean *speech)
 {
   for (gsize f = 0; f < n; f++) {
     float *c = cep + 13 * f;
-    if (c[0] >= 0)
+    if (c[0] >= 0 && speech[f])
       for (int i = 0; i < 13; i++) {
         double x = c[i];
         g_array_append_val (s->counted, x);
       }
+    else if (c[0] >= 0)
+      s->quiet++;
     else
       s->skipped++;
     double mean[13];
@@ -403,6 +407,32 @@ assert_close (const float *a, const float *b, gsize n, float tol, const char *wh
           i % 39, a[i], b[i]);
 }
 
+/* The voice activity decision of every frame of @samples (one utterance of @vfe, which keeps
+ * its noise estimates across calls like the front ends it stands beside): fed sample by
+ * sample, each new frame's decision is whether a quiet run does not reach it. */
+static gboolean *
+vad_flags (SttFe *vfe, const gint16 *samples, gsize n, gsize *n_flags)
+{
+  GArray *flags = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  float sink[64 * 39];
+  for (gsize i = 0; i <= n; i++) {
+    guint64 before = stt_fe_get_n_frames (vfe);
+    if (i < n)
+      stt_fe_process (vfe, samples + i, 1);
+    else
+      stt_fe_end_utterance (vfe);
+    if (stt_fe_get_n_frames (vfe) > before) {
+      g_assert_cmpuint (stt_fe_get_n_frames (vfe), ==, before + 1);
+      gboolean speech = stt_fe_get_quiet_since (vfe) < 0;
+      g_array_append_val (flags, speech);
+    }
+    while (stt_fe_read (vfe, sink, NULL, 64) > 0)
+      ;
+  }
+  *n_flags = flags->len;
+  return (gboolean *) g_array_free (flags, FALSE);
+}
+
 static void
 check_cmn (SttFeCmn cmn)
 {
@@ -412,9 +442,10 @@ check_cmn (SttFeCmn cmn)
   RefRunning running = {.counted = g_array_new (FALSE, FALSE, sizeof (double))};
   for (int i = 0; i < 13; i++)
     running.cmninit[i] = stt_fe_params_get_cmninit (p)[i];
-  SttFe *fe = new_fe (p), *cfe = new_fe (p);
+  SttFe *fe = new_fe (p), *cfe = new_fe (p), *vfe = new_fe (p);
   stt_fe_set_cmn (fe, cmn);
   stt_fe_set_output (cfe, STT_FE_OUTPUT_CEPSTRA);
+  stt_fe_set_output (vfe, STT_FE_OUTPUT_CEPSTRA);
   /* several utterances through one front end: live CMN carries its mean over (and the noise
    * estimates theirs, hence the second front end for the cepstra) */
   for (guint r = 0; r < 3; r++) {
@@ -435,8 +466,12 @@ check_cmn (SttFeCmn cmn)
       ref_batch_cmn (cep, n_cep);
     else if (cmn == STT_FE_CMN_LIVE_SPHINX)
       ref_live_cmn (&live, cep, n_cep);
-    else if (cmn == STT_FE_CMN_LIVE)
-      ref_running_cmn (&running, cep, n_cep);
+    else if (cmn == STT_FE_CMN_LIVE) {
+      gsize n_flags;
+      g_autofree gboolean *speech = vad_flags (vfe, samples, n_samples, &n_flags);
+      g_assert_cmpuint (n_flags, ==, n_cep);
+      ref_running_cmn (&running, cep, n_cep, speech);
+    }
     float *want = ref_deltas (cep, n_cep);
     GArray *idx;
     float *got = run_fe (fe, samples, n_samples, 0, &n_feat, &idx);
@@ -457,9 +492,10 @@ check_cmn (SttFeCmn cmn)
   if (cmn == STT_FE_CMN_LIVE_SPHINX)
     g_assert_cmpint (live.decays, >, 0);  /* the decay of the running sum was exercised */
   if (cmn == STT_FE_CMN_LIVE) {
-    /* frames below c0 = 0 were left out, and forgetting mattered: without it the final
-     * mean would be off by more than the tolerance */
+    /* frames below c0 = 0 and non-speech frames were left out, and forgetting mattered:
+     * without it the final mean would be off by more than the tolerance */
     g_assert_cmpint (running.skipped, >, 0);
+    g_assert_cmpint (running.quiet, >, 0);
     double with[13], without[13], gap = 0.0;
     ref_running_mean (&running, REF_LAMBDA, with);
     ref_running_mean (&running, 1.0, without);
@@ -470,6 +506,7 @@ check_cmn (SttFeCmn cmn)
   g_array_unref (running.counted);
   stt_fe_free (fe);
   stt_fe_free (cfe);
+  stt_fe_free (vfe);
   stt_fe_params_unref (p);
 }
 

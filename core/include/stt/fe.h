@@ -117,9 +117,13 @@ int stt_fe_get_output_dimension (const SttFe *fe);
  * Live CMN (STT_FE_CMN_LIVE) subtracts from each frame a running mean that starts at the
  * params' -cmninit and follows the channel from the first frames on: a MAP estimate with
  * exponential forgetting. With x_0 … x_{K−1} the cepstra of the frames so far (this one
- * included) with c0 ≥ 0 (others are not counted, as in pocketsphinx), N0 = 100 (the weight
- * of -cmninit, in frames) and λ = 1 − 1/3000 (a time constant of 30 s):
+ * included) with c0 ≥ 0 (others are not counted, as in pocketsphinx) that the voice activity
+ * detector deems speech, N0 = 100 (the weight of -cmninit, in frames) and λ = 1 − 1/3000 (a
+ * time constant of 30 s):
  *   mean = (λ^K·N0·cmninit + Σ_k λ^(K−1−k)·x_k) / (λ^K·N0 + Σ_k λ^(K−1−k))
+ * The detector (spec §2.12) gate applies without VAD frame selection: long silences, above
+ * all the digital silence of noise gates, would pull the mean towards the silence and the
+ * speech after them would be misrecognised (docs/benchmarks.md "Service load").
  * The sums are updated frame by frame and carried over utterances (reset by stt_fe_reset).
  * pocketsphinx's rule keeps -cmninit for the first 800 frames of a stream, far from the
  * channel of many recordings (docs/benchmarks.md "Live CMN").
@@ -155,8 +159,10 @@ gsize stt_fe_read (SttFe *fe, float *out, gint64 *indices, gsize max_vectors);
  * decoder end a phrase on a pause without waiting the 30 ms those frames' vectors need. */
 gsize stt_fe_get_lookahead (const SttFe *fe, gint64 *first_index, gboolean *speech);
 /* The index of the first frame of the run of frames the voice activity detector deems
- * non-speech that reaches to the newest frame; -1 when the newest frame is speech or none was
- * computed in this utterance. Where the speaker stopped, as the detector hears it. */
+ * non-speech that reaches to the newest frame (of the current utterance, or of the one that
+ * just ended until the next one's first frame); -1 when the newest frame is speech or none
+ * was computed since stt_fe_new / stt_fe_reset. Where the speaker stopped, as the detector
+ * hears it. */
 gint64 stt_fe_get_quiet_since (const SttFe *fe);
 
 /* Frames produced since stt_fe_new / stt_fe_reset (before VAD selection). */
