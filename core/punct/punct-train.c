@@ -36,6 +36,16 @@
  * "what should"), so below this many words the default is the linear model alone, as are the
  * biases (a network asked for explicitly is trained anyway). */
 #define MLP_MIN_WORDS 200000
+/* The sentence network (punct-rnn.c): a bidirectional GRU; see docs/benchmarks.md for the
+ * development-split measurements behind these. */
+#define RNN_DIM 64
+#define RNN_HIDDEN 128
+#define RNN_EPOCHS 3
+#define RNN_WINDOW 128
+#define RNN_BATCH 16
+#define RNN_LEARNING_RATE 0.002f
+#define RNN_WEIGHT 1.0f
+#define RNN_QUESTION_WEIGHT 0.5f
 /* Words scored after training to measure the typical score margin (scales the pause priors). */
 #define MARGIN_SAMPLE 200000
 
@@ -53,6 +63,8 @@ struct _SttPunctTrainer {
   GArray *classes;              /* guint32 per word (punct_class_of), made by finish */
   guint mlp_dim, mlp_left, mlp_right, mlp_hidden, mlp_epochs;
   gboolean mlp_default;         /* no network was asked for: one when the text is large */
+  guint rnn_dim, rnn_hidden, rnn_epochs, rnn_window;
+  gboolean rnn_default;
   float mlp_lr;
   GHashTable *cased_ids;        /* written form -> id + 1 */
   GPtrArray *cased_strings;     /* id -> written form (owned by cased_ids' keys) */
@@ -77,6 +89,13 @@ stt_punct_trainer_new (const SttPunctTrainOptions *options)
   t->mlp_default = !options || !options->mlp_hidden;
   t->mlp_epochs = options && options->mlp_epochs ? options->mlp_epochs : MLP_EPOCHS;
   t->mlp_lr = MLP_LEARNING_RATE;
+  t->rnn_hidden = !options || !options->rnn_hidden ? RNN_HIDDEN
+      : options->rnn_hidden < 0 ? 0 : MIN ((guint) options->rnn_hidden, PUNCT_RNN_MAX_HIDDEN);
+  t->rnn_default = !options || !options->rnn_hidden;
+  t->rnn_epochs = options && options->rnn_epochs ? options->rnn_epochs : RNN_EPOCHS;
+  t->rnn_dim = options && options->rnn_dim ? MIN (options->rnn_dim, PUNCT_RNN_MAX_DIM) : RNN_DIM;
+  t->rnn_window = options && options->rnn_window
+      ? MIN (options->rnn_window, PUNCT_RNN_MAX_WINDOW) : RNN_WINDOW;
   t->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
   t->labels = g_array_new (FALSE, FALSE, sizeof (guint8));
   t->doc_ends = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -322,14 +341,12 @@ margin_step (gpointer data, const guint32 *rows, guint n, SttPunctLabel gold)
 
 /* The network's mean spread of log-probabilities (best minus worst mark) over the first
  * words of @ids: with the linear model's margin, the unit of the pause priors. */
+/* The mean spread of a network's log-probabilities (best minus worst mark) over the first
+ * words of the text, @lp (@n words): with the linear model's margin, the unit of the pause
+ * priors. */
 static float
-mlp_margin (const PunctMlpShape *shape, float *params, const guint32 *ids, gsize n_ids)
+log_prob_margin (const float *lp, guint n)
 {
-  PunctMlp m;
-  punct_mlp_view (&m, shape, params);
-  guint n = MIN (MARGIN_SAMPLE, n_ids);
-  float *lp = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
-  punct_mlp_log_probs (&m, ids, n, lp);
   double sum = 0;
   for (guint i = 0; i < n; i++) {
     const float *v = lp + (gsize) i * STT_PUNCT_N_LABELS;
@@ -340,7 +357,6 @@ mlp_margin (const PunctMlpShape *shape, float *params, const guint32 *ids, gsize
     }
     sum += hi - lo;
   }
-  g_free (lp);
   return n ? (float) (sum / n) : 0.0f;
 }
 
@@ -503,7 +519,8 @@ class_entries (SttPunctTrainer *t, const guint *cls, GString *pool, guint *n_out
 static GBytes *
 serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool,
     const PunctCaseEntry *classes, guint n_classes, const PunctMlpShape *mlp,
-    const float *mlp_params, float mlp_margin)
+    const float *mlp_params, float mlp_margin, const PunctRnnShape *rnn,
+    const float *rnn_params, float rnn_margin)
 {
   GPtrArray *pairs = casing_pairs (t);
   guint n_cases = pairs->len / 2;
@@ -540,7 +557,13 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
     h.question_bias = QUESTION_BIAS * margin;
   }
   h.n_context_entries = n_contexts;
-  punct_default_pause_bonus (margin + h.mlp_weight * mlp_margin, h.pause_bonus);
+  h.rnn = *rnn;
+  if (rnn->hidden) {
+    h.rnn_weight = RNN_WEIGHT * margin;
+    h.rnn_question_weight = RNN_QUESTION_WEIGHT * margin;
+  }
+  punct_default_pause_bonus (margin + h.mlp_weight * mlp_margin + h.rnn_weight * rnn_margin,
+      h.pause_bonus);
 
   gsize n_weights = ((gsize) 1 << t->bits) * STT_PUNCT_N_LABELS;
   float top = 0;
@@ -560,6 +583,11 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   if (mlp->hidden) {
     g_byte_array_append (out, (const guint8 *) mlp_params,
         punct_mlp_n_params (mlp) * sizeof (float));
+    g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
+  }
+  if (rnn->hidden) {
+    g_byte_array_append (out, (const guint8 *) rnn_params,
+        punct_rnn_n_params (rnn) * sizeof (float));
     g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
   }
   g_byte_array_append (out, (const guint8 *) cases, n_cases * sizeof (PunctCaseEntry));
@@ -614,20 +642,38 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
         == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
   PunctCaseEntry *classes = class_entries (t, cls, pool, &n_classes, mlp_id);
   PunctMlpShape shape = { 0 };
-  float *mlp_params = NULL;
-  guint32 *ids = NULL;
+  PunctRnnShape rnn_shape = { 0 };
+  float *mlp_params = NULL, *rnn_params = NULL, mlp_m = 0, rnn_m = 0;
+  guint32 *ids = g_new (guint32, t->ids->len);
+  for (guint i = 0; i < t->ids->len; i++)
+    ids[i] = mlp_id[g_array_index (t->ids, guint32, i)];
+  guint n_sample = MIN (MARGIN_SAMPLE, t->ids->len);
+  float *lp = g_new (float, (gsize) n_sample * STT_PUNCT_N_LABELS);
   if (t->mlp_hidden && (!t->mlp_default || t->hashes->len >= MLP_MIN_WORDS)) {
     shape = (PunctMlpShape) { t->mlp_dim, t->mlp_left, t->mlp_right, t->mlp_hidden,
       PUNCT_MLP_FIRST + n_classes };
-    ids = g_new (guint32, t->ids->len);
-    for (guint i = 0; i < t->ids->len; i++)
-      ids[i] = mlp_id[g_array_index (t->ids, guint32, i)];
     mlp_params = punct_mlp_train (&shape, ids, (const guint8 *) t->labels->data, t->ids->len,
         (const guint *) t->doc_ends->data, t->doc_ends->len, t->mlp_epochs, t->mlp_lr);
+    PunctMlp net;
+    punct_mlp_view (&net, &shape, mlp_params);
+    punct_mlp_log_probs (&net, ids, n_sample, lp);
+    mlp_m = log_prob_margin (lp, n_sample);
+  }
+  if (t->rnn_hidden && (!t->rnn_default || t->hashes->len >= MLP_MIN_WORDS)) {
+    rnn_shape = (PunctRnnShape) { t->rnn_dim, t->rnn_hidden, PUNCT_MLP_FIRST + n_classes,
+      t->rnn_window };
+    rnn_params = punct_rnn_train (&rnn_shape, ids, (const guint8 *) t->labels->data,
+        t->ids->len, t->rnn_epochs, RNN_BATCH, RNN_LEARNING_RATE);
+    PunctRnn net;
+    punct_rnn_view (&net, &rnn_shape, rnn_params);
+    punct_rnn_log_probs (&net, ids, n_sample, lp);
+    rnn_m = log_prob_margin (lp, n_sample);
   }
   GBytes *bytes = serialise (t, p.w, margin, pool, classes, n_classes, &shape, mlp_params,
-      mlp_params ? mlp_margin (&shape, mlp_params, ids, t->ids->len) : 0.0f);
+      mlp_m, &rnn_shape, rnn_params, rnn_m);
+  g_free (lp);
   g_free (mlp_params);
+  g_free (rnn_params);
   g_free (ids);
   g_free (classes);
   g_string_free (pool, TRUE);
