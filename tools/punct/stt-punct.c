@@ -126,7 +126,7 @@ run_train (int argc, char **argv)
       "BITS"},
     {"epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the text (default 5)", "N"},
     {"hidden", 0, 0, G_OPTION_ARG_INT, &hidden, "Hidden units of the window network (default "
-      "128; 0 = no network, only the linear model)", "N"},
+      "none when the sentence network is trained, else 128; 0 = no window network)", "N"},
     {"mlp-epochs", 0, 0, G_OPTION_ARG_INT, &mlp_epochs, "Passes of the window network over the "
       "text (default 2)", "N"},
     {"rnn-hidden", 0, 0, G_OPTION_ARG_INT, &rnn_hidden, "GRU units per direction of the "
