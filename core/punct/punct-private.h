@@ -201,6 +201,17 @@ typedef struct {
   float *wo[2], *bo;            /* output: [labels][h] per direction, [labels] */
 } PunctRnn;
 
+/* What both networks use (punct-nn.c). C (m x n) = op(A) op(B), plus C when @accumulate
+ * (row-major): op(A) is m x k, stored k x m when @ta; op(B) is k x n, stored n x k when @tb;
+ * through OpenBLAS when the build has it. */
+void punct_gemm (gboolean ta, gboolean tb, const float *a, const float *b, float *c, gsize m,
+    gsize n, gsize k, gboolean accumulate);
+/* @v (STT_PUNCT_N_LABELS scores) becomes log-probabilities. */
+void punct_log_softmax (float *v);
+/* xorshift64*: fixed sequences for initial weights and the order of examples. */
+guint64 punct_next_random (guint64 *s);
+/* Uniform in [-@range, @range). */
+float punct_uniform (guint64 *s, float range);
 /* OpenBLAS on one thread (once per process): training stays deterministic, and callers
  * running many predictions at once do not oversubscribe the cores. */
 void punct_blas_single_thread (void);

@@ -21,9 +21,6 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef STT_HAVE_BLAS
-#include <cblas.h>
-#endif
 
 #define L STT_PUNCT_N_LABELS
 /* Windows run together at run time (bounds the memory of one call). */
@@ -56,40 +53,6 @@ punct_rnn_view (PunctRnn *m, const PunctRnnShape *s, float *params)
   m->wo[0] = p;
   m->wo[1] = p + L * h;
   m->bo = p + 2 * L * h;
-}
-
-/* C (m x n) = op(A) op(B), plus C when @accumulate (row-major): op(A) is m x k, stored k x m
- * when @ta; op(B) is k x n, stored n x k when @tb. */
-static void
-gemm (gboolean ta, gboolean tb, const float *a, const float *b, float *c, gsize m, gsize n,
-    gsize k, gboolean accumulate)
-{
-  if (m == 0 || n == 0)
-    return;
-#ifdef STT_HAVE_BLAS
-  cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-      m, n, k, 1.0f, a, ta ? m : k, b, tb ? k : n, accumulate ? 1.0f : 0.0f, c, n);
-#else
-  for (gsize i = 0; i < m; i++)
-    for (gsize j = 0; j < n; j++) {
-      float s = accumulate ? c[i * n + j] : 0.0f;
-      for (gsize p = 0; p < k; p++)
-        s += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
-      c[i * n + j] = s;
-    }
-#endif
-}
-
-void
-punct_blas_single_thread (void)
-{
-#ifdef STT_HAVE_BLAS
-  static gsize once;
-  if (g_once_init_enter (&once)) {
-    openblas_set_num_threads (1);
-    g_once_init_leave (&once, 1);
-  }
-#endif
 }
 
 static inline float
@@ -154,7 +117,7 @@ static void
 run_direction (const PunctRnn *m, Pass *p, guint dir)
 {
   const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid;
-  gemm (FALSE, TRUE, p->x, m->w[dir], p->xw, T * b, h3, m->shape.dim, FALSE);
+  punct_gemm (FALSE, TRUE, p->x, m->w[dir], p->xw, T * b, h3, m->shape.dim, FALSE);
   for (gsize step = 0; step < T; step++) {
     gsize t = dir == 0 ? step : T - 1 - step;
     const float *prev = step == 0 ? NULL
@@ -162,7 +125,7 @@ run_direction (const PunctRnn *m, Pass *p, guint dir)
     for (gsize s = 0; s < b; s++)
       memcpy (p->hu + s * h3, m->bu[dir], h3 * sizeof (float));
     if (prev)
-      gemm (FALSE, TRUE, prev, m->u[dir], p->hu, b, h3, hid, TRUE);
+      punct_gemm (FALSE, TRUE, prev, m->u[dir], p->hu, b, h3, hid, TRUE);
     float *out = p->h[dir] + t * b * hid;
     for (gsize s = 0; s < b; s++) {
       const float *xw = p->xw + (t * b + s) * h3, *hu = p->hu + s * h3;
@@ -197,22 +160,8 @@ forward (const PunctRnn *m, Pass *p, const guint32 *ids)
   run_direction (m, p, 1);
   for (gsize i = 0; i < rows; i++)
     memcpy (p->logits + i * L, m->bo, L * sizeof (float));
-  gemm (FALSE, TRUE, p->h[0], m->wo[0], p->logits, rows, L, m->shape.hidden, TRUE);
-  gemm (FALSE, TRUE, p->h[1], m->wo[1], p->logits, rows, L, m->shape.hidden, TRUE);
-}
-
-static void
-log_softmax (float *v)
-{
-  float top = v[0];
-  for (guint l = 1; l < L; l++)
-    top = MAX (top, v[l]);
-  double z = 0;
-  for (guint l = 0; l < L; l++)
-    z += exp (v[l] - top);
-  float lz = top + (float) log (z);
-  for (guint l = 0; l < L; l++)
-    v[l] -= lz;
+  punct_gemm (FALSE, TRUE, p->h[0], m->wo[0], p->logits, rows, L, m->shape.hidden, TRUE);
+  punct_gemm (FALSE, TRUE, p->h[1], m->wo[1], p->logits, rows, L, m->shape.hidden, TRUE);
 }
 
 void
@@ -251,28 +200,12 @@ punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
     pass_clear (&p);
   }
   for (guint i = 0; i < n; i++)
-    log_softmax (out + (gsize) i * L);
+    punct_log_softmax (out + (gsize) i * L);
   g_free (batch_ids);
   g_free (best);
 }
 
 /* ---- training ---- */
-
-/* xorshift64*: a fixed sequence for the initial weights and the order of the windows. */
-static guint64
-next_random (guint64 *s)
-{
-  *s ^= *s >> 12;
-  *s ^= *s << 25;
-  *s ^= *s >> 27;
-  return *s * G_GUINT64_CONSTANT (2685821657736338717);
-}
-
-static float
-uniform (guint64 *s, float range)
-{
-  return ((next_random (s) >> 40) / (float) (1 << 24) * 2.0f - 1.0f) * range;
-}
 
 #define ADAM_B1 0.9f
 #define ADAM_B2 0.999f
@@ -325,23 +258,23 @@ backward_direction (Trainer *tr, guint dir)
       }
     }
     if (!first)
-      gemm (FALSE, FALSE, tr->dhu + t * b * h3, m->u[dir], carry, b, hid, h3, TRUE);
+      punct_gemm (FALSE, FALSE, tr->dhu + t * b * h3, m->u[dir], carry, b, hid, h3, TRUE);
   }
   const gsize rows = T * b;
   /* U: each step's recurrent gradient times the state it read (none at the first step) */
   if (T > 1) {
     if (dir == 0)
-      gemm (TRUE, FALSE, tr->dhu + b * h3, p->h[dir], tr->g.u[dir], h3, hid, rows - b, TRUE);
+      punct_gemm (TRUE, FALSE, tr->dhu + b * h3, p->h[dir], tr->g.u[dir], h3, hid, rows - b, TRUE);
     else
-      gemm (TRUE, FALSE, tr->dhu, p->h[dir] + b * hid, tr->g.u[dir], h3, hid, rows - b, TRUE);
+      punct_gemm (TRUE, FALSE, tr->dhu, p->h[dir] + b * hid, tr->g.u[dir], h3, hid, rows - b, TRUE);
   }
   for (gsize i = 0; i < rows; i++)
     for (gsize j = 0; j < h3; j++) {
       tr->g.bu[dir][j] += tr->dhu[i * h3 + j];
       tr->g.bw[dir][j] += tr->dxw[i * h3 + j];
     }
-  gemm (TRUE, FALSE, tr->dxw, p->x, tr->g.w[dir], h3, dim, rows, TRUE);
-  gemm (FALSE, FALSE, tr->dxw, m->w[dir], tr->dx, rows, dim, h3, dir == 0);
+  punct_gemm (TRUE, FALSE, tr->dxw, p->x, tr->g.w[dir], h3, dim, rows, TRUE);
+  punct_gemm (FALSE, FALSE, tr->dxw, m->w[dir], tr->dx, rows, dim, h3, dir == 0);
 }
 
 /* One batch: forward, loss gradient, backward, Adam. Returns the summed log loss. */
@@ -355,20 +288,20 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
   double loss = 0;
   for (gsize i = 0; i < rows; i++) {
     float *v = p->logits + i * L;
-    log_softmax (v);
+    punct_log_softmax (v);
     loss -= v[labels[i]];
     for (guint l = 0; l < L; l++)
       v[l] = (expf (v[l]) - (l == labels[i])) / rows;
   }
   memset (tr->grad, 0, tr->n_params * sizeof (float));
-  gemm (TRUE, FALSE, p->logits, p->h[0], tr->g.wo[0], L, hid, rows, FALSE);
-  gemm (TRUE, FALSE, p->logits, p->h[1], tr->g.wo[1], L, hid, rows, FALSE);
+  punct_gemm (TRUE, FALSE, p->logits, p->h[0], tr->g.wo[0], L, hid, rows, FALSE);
+  punct_gemm (TRUE, FALSE, p->logits, p->h[1], tr->g.wo[1], L, hid, rows, FALSE);
   for (gsize i = 0; i < rows; i++)
     for (guint l = 0; l < L; l++)
       tr->g.bo[l] += p->logits[i * L + l];
   /* the backward direction first: its pass writes dx, the forward one adds to it */
   for (gint dir = 1; dir >= 0; dir--) {
-    gemm (FALSE, FALSE, p->logits, m->wo[dir], tr->dh, rows, hid, L, FALSE);
+    punct_gemm (FALSE, FALSE, p->logits, m->wo[dir], tr->dh, rows, hid, L, FALSE);
     backward_direction (tr, dir);
   }
   for (gsize i = 0; i < rows; i++) {
@@ -412,18 +345,18 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
   guint64 seed = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
   const gsize hid = s.hidden, dim = s.dim;
   for (gsize e = 0; e < (gsize) s.vocab * dim; e++)
-    tr.params[e] = uniform (&seed, 0.1f);
+    tr.params[e] = punct_uniform (&seed, 0.1f);
   float rw = 1.0f / sqrtf (dim), ru = 1.0f / sqrtf (hid);
   for (guint dir = 0; dir < 2; dir++) {
     for (gsize e = 0; e < 3 * hid * dim; e++)
-      tr.m.w[dir][e] = uniform (&seed, rw);
+      tr.m.w[dir][e] = punct_uniform (&seed, rw);
     for (gsize e = 0; e < 3 * hid * hid; e++)
-      tr.m.u[dir][e] = uniform (&seed, ru);
+      tr.m.u[dir][e] = punct_uniform (&seed, ru);
     memset (tr.m.bw[dir], 0, 3 * hid * sizeof (float));
     memset (tr.m.bu[dir], 0, 3 * hid * sizeof (float));
   }
   for (gsize e = 0; e < 2 * L * hid; e++)
-    tr.m.wo[0][e] = uniform (&seed, ru);
+    tr.m.wo[0][e] = punct_uniform (&seed, ru);
   memset (tr.m.bo, 0, L * sizeof (float));
 
   const gsize win = s.window;
@@ -441,12 +374,12 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
   guint8 *b_labels = g_new (guint8, rows);
   for (guint ep = 0; ep < epochs; ep++) {
     /* every epoch cuts the text at other places */
-    gsize offset = ep == 0 || n_tokens < 2 * win ? 0 : next_random (&seed) % win;
+    gsize offset = ep == 0 || n_tokens < 2 * win ? 0 : punct_next_random (&seed) % win;
     gsize n = (n_tokens - offset) / win;
     for (gsize w = 0; w < n; w++)
       starts[w] = offset + w * win;
     for (gsize i = n; i > 1; i--) {
-      gsize j = next_random (&seed) % i, tmp = starts[i - 1];
+      gsize j = punct_next_random (&seed) % i, tmp = starts[i - 1];
       starts[i - 1] = starts[j];
       starts[j] = tmp;
     }
