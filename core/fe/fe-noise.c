@@ -69,7 +69,7 @@ weight_smooth (double *mel, const double *gain, int n)
 
 gboolean
 stt_fe_noise_process (SttFeNoise *s, const SttFeParams *p, double *mel,
-    gboolean remove_noise, gboolean remove_silence)
+    gboolean remove_noise)
 {
   int n = p->nfilt;
   double signal[STT_FE_MAX_FILT], gain[STT_FE_MAX_FILT];
@@ -97,7 +97,7 @@ stt_fe_noise_process (SttFeNoise *s, const SttFeParams *p, double *mel,
       lrt = snr;
   }
   gboolean quiet = is_quiet (s, signal, n);
-  gboolean speech = !(remove_silence && (lrt < p->vad_threshold || quiet));
+  gboolean speech = !(lrt < p->vad_threshold || quiet);
 
   lower_envelope (signal, s->floor, n);
   temporal_masking (signal, s->peak, n);

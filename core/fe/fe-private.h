@@ -69,6 +69,7 @@ typedef struct {
 } SttFeNoise;
 
 /* Update the noise estimates from mel energies @mel (nfilt); when @remove_noise, scale @mel in
- * place. Returns whether the frame is speech (always TRUE unless @remove_silence). */
+ * place. Returns the voice activity decision: whether the frame is speech (spec §2.12; used
+ * for VAD frame selection and for stt_fe_get_lookahead). */
 gboolean stt_fe_noise_process (SttFeNoise *noise, const SttFeParams *p, double *mel,
-    gboolean remove_noise, gboolean remove_silence);
+    gboolean remove_noise);

@@ -54,6 +54,11 @@ struct _SttFe {
   gint64 win_idx[DELTA_WIN];
   gboolean win_real[DELTA_WIN];
   int win_n;
+  int win_held;                 /* real frames in the window whose vector is not out yet */
+
+  /* the voice activity decisions of the latest frames, bit 0 the newest (stt_fe_get_lookahead) */
+  guint32 vad_bits;
+  gint64 quiet_since;           /* first frame of the newest run of non-speech frames, or -1 */
 
   /* output queue; vectors before out_head were read */
   GArray *out, *out_idx;
@@ -127,6 +132,9 @@ clear_utterance (SttFe *fe)
   g_array_set_size (fe->batch_cep, 0);
   g_array_set_size (fe->batch_idx, 0);
   fe->win_n = 0;
+  fe->win_held = 0;
+  fe->vad_bits = 0;
+  fe->quiet_since = -1;
 }
 
 void
@@ -211,8 +219,10 @@ window_push (SttFe *fe, const float *c, gint64 idx, gboolean real)
   fe->win_idx[fe->win_n] = idx;
   fe->win_real[fe->win_n] = real;
   fe->win_n++;
+  fe->win_held += real;
   if (fe->win_n < DELTA_WIN || !fe->win_real[3])
     return;
+  fe->win_held--;
   float f[STT_FE_FEAT_DIM];
   float (*w)[STT_FE_NCEP] = fe->win;
   for (int i = 0; i < STT_FE_NCEP; i++) {
@@ -247,6 +257,7 @@ deltas_end (SttFe *fe)
   for (int i = 0; i < 3; i++)
     window_push (fe, last, idx, FALSE);
   fe->win_n = 0;
+  fe->win_held = 0;
 }
 
 /* ---- CMN (§2.14) ----------------------------------------------------------------------- */
@@ -442,8 +453,7 @@ frame_cepstrum (SttFe *fe, const gint16 *s, int len, float *cep)
     frame[i] = 0.0;
   stt_fe_power_spectrum (p, frame, fe->power);
   stt_fe_mel_energies (p, fe->power, fe->mel);
-  gboolean speech = stt_fe_noise_process (&fe->noise, p, fe->mel, fe->remove_noise,
-      fe->remove_silence);
+  gboolean speech = stt_fe_noise_process (&fe->noise, p, fe->mel, fe->remove_noise);
   stt_fe_mel_cepstrum (p, fe->mel, cep);
   fe->total_frames++;
   return speech;
@@ -454,7 +464,12 @@ process_frame (SttFe *fe, const gint16 *s, int len, gboolean last)
 {
   float cep[STT_FE_NCEP];
   gboolean speech = frame_cepstrum (fe, s, len, cep);
+  fe->vad_bits = (fe->vad_bits << 1) | (speech ? 1u : 0u);
   gint64 idx = fe->utt_frames++;
+  if (speech)
+    fe->quiet_since = -1;
+  else if (fe->quiet_since < 0)
+    fe->quiet_since = idx;
   /* with VAD, the utterance's final partial frame is kept only if speech is going on */
   if (!fe->remove_silence || (last && fe->in_speech))
     segment_push (fe, cep, idx);
@@ -482,6 +497,26 @@ stt_fe_process (SttFe *fe, const gint16 *samples, gsize n_samples)
     memmove (fe->samples, fe->samples + pos, (fe->n_samples - pos) * sizeof (gint16));
     fe->n_samples -= pos;
   }
+}
+
+gsize
+stt_fe_get_lookahead (const SttFe *fe, gint64 *first_index, gboolean *speech)
+{
+  /* Only where every frame goes straight into the delta window are the held frames the
+   * newest ones: batch CMN holds the whole segment, VAD selection drops and delays frames. */
+  gsize n = fe->output == STT_FE_OUTPUT_FEATURES && fe->cmn != STT_FE_CMN_BATCH
+      && !fe->remove_silence ? (gsize) fe->win_held : 0;
+  if (first_index)
+    *first_index = fe->utt_frames - (gint64) n;
+  if (speech)
+    *speech = n > 0 && (fe->vad_bits & ((1u << n) - 1)) != 0;
+  return n;
+}
+
+gint64
+stt_fe_get_quiet_since (const SttFe *fe)
+{
+  return fe->quiet_since;
 }
 
 void

@@ -3,16 +3,26 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Nodes are word instances (word, first frame, last frame) taken from every word exit of the
- * search's backpointer table; their acoustic score is the best seen for that span. An edge
- * joins A to B when B starts the frame after A ends. Forward-backward uses, on each edge, the
- * LM score given the history of A's best predecessor chain (as pocketsphinx's bestpath does);
- * the N-best search carries the exact two-word history of every partial path.
+ * search's backpointer table (the search keeps one exit per word and frame, so every exit is a
+ * node of its own). An edge joins A to B when B starts the frame after A ends. Forward-backward
+ * uses, on each edge, the LM score given the history of A's best predecessor chain (as
+ * pocketsphinx's bestpath does); the N-best search carries the exact two-word history of every
+ * partial path.
+ *
+ * The lattice grows with the search: after every frame the frame's exits become nodes and get
+ * their forward scores at once (their predecessors all ended earlier), so that ending a phrase
+ * costs only the backward pass and not a pass over the whole phrase while a client waits for
+ * its final. Nodes are therefore in order of their last frame, which is a topological order.
  */
 #include "search-private.h"
 
 #include <math.h>
 #include <stt/topk.h>
 #include <string.h>
+
+/* The lattice's LM cache: 2^12 entries (64 KiB) live beside the search's 1 MiB one in every
+ * stream while it speaks. */
+#define LATTICE_CACHE_BITS 12
 
 typedef struct {
   gint32 word;
@@ -31,10 +41,12 @@ struct _SttLattice {
   const SttSearchLmMap *map;
   SttSearchConfig cfg;
   SttLmCache cache;
-  GArray *nodes;                /* Node, sorted by start frame */
+  GArray *nodes;                /* Node, in order of their end frame */
   gint32 n_frames, last_end;
   gint64 first_frame;
-  GArray **ends;                /* [n_frames]: node ids ending at a frame */
+  GArray **ends;                /* [ends_cap]: node ids ending at a frame */
+  gint32 ends_cap;
+  guint n_bp;                   /* backpointer entries made into nodes so far */
   double best, total;
   gboolean valid;               /* some path reaches last_end */
 };
@@ -82,84 +94,83 @@ logadd (double a, double b)
   return a + log1p (exp (b - a));
 }
 
-static gint
-node_cmp (gconstpointer a, gconstpointer b)
-{
-  const Node *x = a, *y = b;
-  if (x->start != y->start)
-    return x->start < y->start ? -1 : 1;
-  return x->end < y->end ? -1 : x->end > y->end;
-}
-
+/* The forward scores of node @i (its predecessors already have theirs). */
 static void
-build_nodes (SttLattice *l, GArray *bp)
-{
-  GHashTable *index = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  l->last_end = -1;
-  for (guint k = 1; k < bp->len; k++) {
-    const SttBp *b = &g_array_index (bp, SttBp, k);
-    const SttBp *p = &g_array_index (bp, SttBp, b->prev);
-    gint32 start = p->frame + 1;
-    float ascr = b->score - p->score - b->pen;
-    gint64 key = ((gint64) b->word * 1000003 + start) * 1000003 + b->frame;
-    gpointer v = g_hash_table_lookup (index, &key);
-    if (v) {
-      Node *n = &g_array_index (l->nodes, Node, GPOINTER_TO_UINT (v) - 1);
-      n->ascr = MAX (n->ascr, ascr);
-      continue;
-    }
-    Node n = { b->word, start, b->frame, ascr };
-    g_array_append_val (l->nodes, n);
-    gint64 *kp = g_new (gint64, 1);
-    *kp = key;
-    g_hash_table_insert (index, kp, GUINT_TO_POINTER (l->nodes->len));
-    l->last_end = MAX (l->last_end, b->frame);
-  }
-  g_hash_table_unref (index);
-  g_array_sort (l->nodes, node_cmp);
-  l->ends = g_new0 (GArray *, l->n_frames);
-  for (guint i = 0; i < l->nodes->len; i++) {
-    Node *n = &g_array_index (l->nodes, Node, i);
-    if (!l->ends[n->end])
-      l->ends[n->end] = g_array_new (FALSE, FALSE, sizeof (guint32));
-    guint32 id = i;
-    g_array_append_val (l->ends[n->end], id);
-  }
-}
-
-static void
-forward (SttLattice *l)
+forward_node (SttLattice *l, guint i)
 {
   double scale = l->cfg.posterior_scale;
-  for (guint i = 0; i < l->nodes->len; i++) {
-    Node *b = &g_array_index (l->nodes, Node, i);
-    b->fv = b->fa = -1e30;
-    gint32 h1 = -1, h2 = -1;
-    if (b->start == 0) {
-      double w = b->ascr + term (l, b->word, l->lm->bos, -1);
-      b->fv = w;
-      b->fa = scale * w;
-      h1 = l->lm->bos;
-    } else {
-      GArray *preds = l->ends[b->start - 1];
-      for (guint j = 0; preds && j < preds->len; j++) {
-        Node *a = &g_array_index (l->nodes, Node, g_array_index (preds, guint32, j));
-        if (a->fv <= -1e29)
-          continue;
-        double w = b->ascr + term (l, b->word, a->h1, a->h2);
-        if (a->fv + w > b->fv) {
-          b->fv = a->fv + w;
-          h1 = a->h1;
-          h2 = a->h2;
-        }
-        b->fa = logadd (b->fa, a->fa + scale * w);
+  Node *b = &g_array_index (l->nodes, Node, i);
+  b->fv = b->fa = -1e30;
+  gint32 h1 = -1, h2 = -1;
+  if (b->start == 0) {
+    double w = b->ascr + term (l, b->word, l->lm->bos, -1);
+    b->fv = w;
+    b->fa = scale * w;
+    h1 = l->lm->bos;
+  } else {
+    GArray *preds = l->ends[b->start - 1];
+    for (guint j = 0; preds && j < preds->len; j++) {
+      Node *a = &g_array_index (l->nodes, Node, g_array_index (preds, guint32, j));
+      if (a->fv <= -1e29)
+        continue;
+      double w = b->ascr + term (l, b->word, a->h1, a->h2);
+      if (a->fv + w > b->fv) {
+        b->fv = a->fv + w;
+        h1 = a->h1;
+        h2 = a->h2;
       }
+      b->fa = logadd (b->fa, a->fa + scale * w);
     }
-    if (b->start == 0)
-      history_after (l, b->word, l->lm->bos, -1, &b->h1, &b->h2);
-    else
-      history_after (l, b->word, h1, h2, &b->h1, &b->h2);
   }
+  if (b->start == 0)
+    history_after (l, b->word, l->lm->bos, -1, &b->h1, &b->h2);
+  else
+    history_after (l, b->word, h1, h2, &b->h1, &b->h2);
+}
+
+static void
+index_end (SttLattice *l, gint32 end, guint32 id)
+{
+  if (end >= l->ends_cap) {
+    gint32 cap = MAX (end + 1, 2 * l->ends_cap);
+    l->ends = g_renew (GArray *, l->ends, cap);
+    memset (l->ends + l->ends_cap, 0, sizeof (GArray *) * (cap - l->ends_cap));
+    l->ends_cap = cap;
+  }
+  if (!l->ends[end])
+    l->ends[end] = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_array_append_val (l->ends[end], id);
+}
+
+SttLattice *
+stt_lattice_begin (SttGraph *graph, const SttSearchLm *lm, const SttSearchLmMap *map,
+    const SttSearchConfig *config, gint64 first_frame)
+{
+  SttLattice *l = g_new0 (SttLattice, 1);
+  l->graph = stt_graph_ref (graph);
+  l->lm = lm;
+  l->map = map;
+  l->nodes = g_array_new (FALSE, FALSE, sizeof (Node));
+  stt_lattice_set_config (l, config);
+  l->first_frame = first_frame;
+  l->last_end = -1;
+  l->n_bp = 1;                  /* entry 0 is the utterance start */
+  return l;
+}
+
+void
+stt_lattice_add_exits (SttLattice *l, const GArray *bp)
+{
+  for (guint k = l->n_bp; k < bp->len; k++) {
+    const SttBp *b = &g_array_index (bp, SttBp, k);
+    const SttBp *p = &g_array_index (bp, SttBp, b->prev);
+    Node n = { b->word, p->frame + 1, b->frame, b->score - p->score - b->pen };
+    g_array_append_val (l->nodes, n);
+    forward_node (l, l->nodes->len - 1);
+    index_end (l, b->frame, l->nodes->len - 1);
+    l->last_end = MAX (l->last_end, b->frame);
+  }
+  l->n_bp = bp->len;
 }
 
 static void
@@ -181,7 +192,8 @@ backward (SttLattice *l)
       continue;
     }
   }
-  /* Successors of a start right after it ends; walk nodes by decreasing start. */
+  /* Successors start right after a node ends; walking nodes by decreasing end frame reaches
+   * every successor of a node before the node itself. */
   for (guint i = l->nodes->len; i > 0; i--) {
     Node *b = &g_array_index (l->nodes, Node, i - 1);
     if (b->bv <= -1e29 || b->start == 0)
@@ -204,25 +216,21 @@ backward (SttLattice *l)
   }
 }
 
-SttLattice *
-stt_lattice_new_from_bp (SttGraph *graph, const SttSearchLm *lm, const SttSearchLmMap *map,
-    const SttSearchConfig *config, GArray *bp, gint32 n_frames, gint64 first_frame)
+void
+stt_lattice_set_config (SttLattice *l, const SttSearchConfig *config)
 {
-  SttLattice *l = g_new0 (SttLattice, 1);
-  l->graph = stt_graph_ref (graph);
-  l->lm = lm;
-  l->map = map;
   l->cfg = *config;
-  stt_lm_cache_init (&l->cache, lm, config->lattice_lm_weight > 0 ? config->lattice_lm_weight
-      : config->lm_weight, config->wip);
-  l->nodes = g_array_new (FALSE, FALSE, sizeof (Node));
+  stt_lm_cache_init (&l->cache, l->lm, config->lattice_lm_weight > 0
+      ? config->lattice_lm_weight : config->lm_weight, config->wip, LATTICE_CACHE_BITS);
+  for (guint i = 0; i < l->nodes->len; i++)
+    forward_node (l, i);
+}
+
+void
+stt_lattice_end (SttLattice *l, gint32 n_frames)
+{
   l->n_frames = n_frames;
-  l->first_frame = first_frame;
-  build_nodes (l, bp);
-  g_array_unref (bp);
-  forward (l);
   backward (l);
-  return l;
 }
 
 void
@@ -230,7 +238,7 @@ stt_lattice_free (SttLattice *l)
 {
   if (!l)
     return;
-  for (gint32 f = 0; f < l->n_frames; f++) {
+  for (gint32 f = 0; f < l->ends_cap; f++) {
     if (l->ends[f])
       g_array_unref (l->ends[f]);
   }
@@ -271,12 +279,19 @@ word_confidence (const SttLattice *l, const Node *x)
 {
   gint32 id = l->map->lm_id[x->word];
   gint32 mid = (x->start + x->end) / 2;
+  /* nodes are in order of their end frame: skip those that end before the middle */
+  guint lo = 0, hi = l->nodes->len;
+  while (lo < hi) {
+    guint m = lo + (hi - lo) / 2;
+    if (g_array_index (l->nodes, Node, m).end < mid)
+      lo = m + 1;
+    else
+      hi = m;
+  }
   double sum = 0;
-  for (guint i = 0; i < l->nodes->len; i++) {
+  for (guint i = lo; i < l->nodes->len; i++) {
     const Node *y = &g_array_index (l->nodes, Node, i);
-    if (y->start > mid)
-      break;
-    if (y->end >= mid && (y->word == x->word || (id >= 0 && l->map->lm_id[y->word] == id)))
+    if (y->start <= mid && (y->word == x->word || (id >= 0 && l->map->lm_id[y->word] == id)))
       sum += y->post;
   }
   return MIN (sum, 1.0);

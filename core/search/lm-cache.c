@@ -54,20 +54,23 @@ stt_search_lm_map_free (SttSearchLmMap *map)
 }
 
 void
-stt_lm_cache_init (SttLmCache *c, const SttSearchLm *lm, float lw, float wip)
+stt_lm_cache_init (SttLmCache *c, const SttSearchLm *lm, float lw, float wip, guint bits)
 {
   c->lm = lm;
   c->lw = lw;
   c->wip = wip;
+  if (c->entries && c->bits != bits)
+    g_clear_pointer (&c->entries, g_free);
+  c->bits = bits;
   if (!c->entries)
-    c->entries = g_new (SttLmCacheEntry, 1u << STT_LM_CACHE_BITS);
+    c->entries = g_new (SttLmCacheEntry, 1u << bits);
   stt_lm_cache_clear (c);
 }
 
 void
 stt_lm_cache_clear (SttLmCache *c)
 {
-  for (guint i = 0; i < (1u << STT_LM_CACHE_BITS); i++)
+  for (guint i = 0; i < (1u << c->bits); i++)
     c->entries[i].w = -2;
 }
 
@@ -75,7 +78,7 @@ float
 stt_lm_cache_score (SttLmCache *c, gint32 w, gint32 h1, gint32 h2)
 {
   guint32 h = (guint32) w * 2654435761u ^ (guint32) h1 * 40503u ^ (guint32) h2 * 2246822519u;
-  SttLmCacheEntry *e = &c->entries[(h ^ (h >> 16)) & ((1u << STT_LM_CACHE_BITS) - 1)];
+  SttLmCacheEntry *e = &c->entries[(h ^ (h >> 16)) & ((1u << c->bits) - 1)];
   if (e->w != w || e->h1 != h1 || e->h2 != h2) {
     e->w = w;
     e->h1 = h1;

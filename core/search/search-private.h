@@ -39,13 +39,21 @@ typedef struct {
   const SttSearchLm *lm;
   float lw, wip;
   SttLmCacheEntry *entries;
+  guint bits;                   /* 2^bits entries */
 } SttLmCache;
 
-void stt_lm_cache_init (SttLmCache *cache, const SttSearchLm *lm, float lw, float wip);
+/* @bits: log2 of the number of entries (the search's STT_LM_CACHE_BITS; the lattice's fewer) */
+void stt_lm_cache_init (SttLmCache *cache, const SttSearchLm *lm, float lw, float wip,
+    guint bits);
 void stt_lm_cache_clear (SttLmCache *cache);
 float stt_lm_cache_score (SttLmCache *cache, gint32 w, gint32 h1, gint32 h2);
 
-/* Build a lattice from a finished utterance's backpointer table (the array is taken). */
-SttLattice *stt_lattice_new_from_bp (SttGraph *graph, const SttSearchLm *lm,
-    const SttSearchLmMap *map, const SttSearchConfig *config, GArray *bp, gint32 n_frames,
-    gint64 first_frame);
+/* The lattice of an utterance as the search goes (core/search/lattice.c): begun with the
+ * utterance, given the backpointer table after every frame (the entries it has not seen yet
+ * become nodes with their forward scores: they must all belong to finished frames), ended with
+ * the utterance's length. New settings during the utterance recompute the forward scores. */
+SttLattice *stt_lattice_begin (SttGraph *graph, const SttSearchLm *lm,
+    const SttSearchLmMap *map, const SttSearchConfig *config, gint64 first_frame);
+void stt_lattice_set_config (SttLattice *lattice, const SttSearchConfig *config);
+void stt_lattice_add_exits (SttLattice *lattice, const GArray *bp);
+void stt_lattice_end (SttLattice *lattice, gint32 n_frames);

@@ -50,6 +50,7 @@ struct _SttSearch {
   gint32 frame;                 /* frames decoded in this utterance */
   gint64 first_frame;
   gboolean started;
+  SttLattice *lat;              /* of this utterance, grown every frame */
 
   float best_score;
   gint32 best_chan_node;
@@ -86,7 +87,7 @@ stt_search_new (SttGraph *graph, const SttSearchLm *lm, const SttSearchLmMap *ma
   s->lm = lm;
   s->map = map;
   s->cfg = *config;
-  stt_lm_cache_init (&s->cache, lm, config->lm_weight, config->wip);
+  stt_lm_cache_init (&s->cache, lm, config->lm_weight, config->wip, STT_LM_CACHE_BITS);
   s->chan_of_slot = g_new (gint32, graph->n_slots);
   memset (s->chan_of_slot, 0xff, sizeof (gint32) * graph->n_slots);
   s->rcscore = g_array_new (FALSE, FALSE, sizeof (float));
@@ -107,6 +108,7 @@ stt_search_free (SttSearch *s)
 {
   if (!s)
     return;
+  stt_lattice_free (s->lat);
   stt_graph_unref (s->graph);
   g_free (s->cache.entries);
   g_free (s->chan_of_slot);
@@ -129,7 +131,9 @@ void
 stt_search_set_config (SttSearch *s, const SttSearchConfig *config)
 {
   s->cfg = *config;
-  stt_lm_cache_init (&s->cache, s->lm, config->lm_weight, config->wip);
+  stt_lm_cache_init (&s->cache, s->lm, config->lm_weight, config->wip, STT_LM_CACHE_BITS);
+  if (s->lat)
+    stt_lattice_set_config (s->lat, config);
 }
 
 static inline Chan *
@@ -259,6 +263,8 @@ stt_search_start (SttSearch *s, gint64 first_frame)
   s->frame = 0;
   s->first_frame = first_frame;
   s->started = TRUE;
+  stt_lattice_free (s->lat);
+  s->lat = stt_lattice_begin (s->graph, s->lm, s->map, &s->cfg, first_frame);
   s->best_bp = 0;
   s->best_chan_node = -1;
   s->best_score = 0;
@@ -537,6 +543,8 @@ stt_search_step (SttSearch *s, const float *S)
         s->best_chan_node, s->best_chan_node >= 0 ? g->node[s->best_chan_node].word : -2,
         s->bp->len - frame_first_bp, best_exit, best_exit >= 0 ? g->text + g->word[
             g_array_index (s->bp, SttBp, best_exit).word].text : "");
+  if (s->lat)
+    stt_lattice_add_exits (s->lat, s->bp);
   s->frame++;
 }
 
@@ -591,13 +599,14 @@ stt_search_get_partial (SttSearch *s)
 SttLattice *
 stt_search_finish (SttSearch *s)
 {
-  if (!s->started || s->frame == 0) {
-    s->started = FALSE;
+  SttLattice *lat = s->lat;
+  s->lat = NULL;
+  gboolean empty = !s->started || s->frame == 0;
+  s->started = FALSE;
+  if (empty) {
+    stt_lattice_free (lat);
     return NULL;
   }
-  s->started = FALSE;
-  GArray *bp = s->bp;
-  s->bp = NULL;
-  return stt_lattice_new_from_bp (s->graph, s->lm, s->map, &s->cfg, bp, s->frame,
-      s->first_frame);
+  stt_lattice_end (lat, s->frame);
+  return lat;
 }

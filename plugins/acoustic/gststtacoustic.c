@@ -13,7 +13,8 @@
  * Frames are collected into batches of `batch-frames` and each batch's Gaussians are
  * evaluated as one matrix product per feature stream (OpenBLAS, one thread; run one pipeline
  * per stream for parallelism). The batch is the element's latency (reported in LATENCY
- * queries); a partial batch is scored at EOS and before a DISCONT or gap. Every element on
+ * queries); a partial batch is scored at EOS, before a DISCONT or gap and before an
+ * stt-lookahead event (sttfeatures sends one per input buffer). Every element on
  * the same model in one process shares one read-only mapping of the model's arrays and one
  * copy of the precomputed tables.
  *
@@ -226,6 +227,11 @@ gst_stt_acoustic_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_EOS:
     case GST_EVENT_GAP:
       if (self->scorer)
+        flush_pending (self);
+      break;
+    case GST_EVENT_CUSTOM_DOWNSTREAM:
+      /* the decoder reads it as "every frame before this one is here" */
+      if (self->scorer && gst_stt_lookahead_event_parse (event, NULL, NULL, NULL, NULL))
         flush_pending (self);
       break;
     case GST_EVENT_STREAM_START:

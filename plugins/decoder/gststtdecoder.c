@@ -63,6 +63,9 @@ enum {
 
 /* Consecutive non-silence frames that make speech start (the best path leaves silence). */
 #define SPEECH_START_FRAMES 10
+/* How far (frames) the voice activity detector may move the start of a pause back from the
+ * best path's last word end (pause_at). */
+#define VAD_LEAD_FRAMES 15
 /* Silence before any speech longer than this restarts the search (bounds its memory). */
 #define IDLE_RESTART_FRAMES 300
 
@@ -93,6 +96,10 @@ struct _GstSttDecoder {
    * idle silence; reported once per stream */
   gboolean speech_seen, timed_out;
   guint speech_run, silence_run;
+  /* the pause after the best path's last word at the latest frame (0: not in a pause), for
+   * ending a phrase on an stt-lookahead event */
+  gint64 pause_frames;
+  gint64 last_word_end;         /* stream frame of the best path's last word's end, or -1 */
   gint64 speech_start;
   gint64 last_partial;
   char *last_partial_text;
@@ -231,6 +238,7 @@ finish_phrase (GstSttDecoder *self, gboolean quiet)
   }
   self->in_speech = FALSE;
   self->speech_run = self->silence_run = 0;
+  self->pause_frames = 0;
   g_array_set_size (self->frame_map, 0);
   g_clear_pointer (&self->last_partial_text, g_free);
   return ret;
@@ -321,6 +329,8 @@ process_frame (GstSttDecoder *self, const float *scores, gint64 frame, const Tim
    * stopped, and counting from then would add that lag to every final's latency. */
   gint64 silent = sil && last_end >= 0 ? MAX ((gint64) self->silence_run, frame - last_end)
       : (gint64) self->silence_run;
+  self->pause_frames = sil ? silent : 0;
+  self->last_word_end = sil ? last_end : -1;
   if ((t->end_frames && silent >= t->end_frames) || (t->max_frames &&
           frame + 1 - self->speech_start >= t->max_frames)) {
     ret = finish_phrase (self, FALSE);
@@ -447,7 +457,50 @@ reset_stream (GstSttDecoder *self)
   self->in_speech = FALSE;
   self->speech_seen = self->timed_out = FALSE;
   self->speech_run = self->silence_run = 0;
+  self->pause_frames = 0;
   g_clear_pointer (&self->last_partial_text, g_free);
+}
+
+/* The pause at the newest frame @last, in frames: from the best path's last word end, or from
+ * where the front end's voice activity detector heard the speaker stop (@quiet_since, the first
+ * frame of its current non-speech run) when that is earlier: the search often stretches a
+ * word's last phone into the silence after it. The detector may move the start of the pause
+ * back by VAD_LEAD_FRAMES at most, and only to after the phrase's speech began. */
+static gint64
+pause_at (GstSttDecoder *self, gint64 last, gint64 quiet_since)
+{
+  gint64 pause = self->pause_frames;
+  if (quiet_since > self->speech_start && quiet_since <= last && self->last_word_end >= 0) {
+    gint64 from = MAX (quiet_since - 1, self->last_word_end - VAD_LEAD_FRAMES);
+    pause = MAX (pause, last - from);
+  }
+  return pause;
+}
+
+/* The front end holds the newest 1-3 frames back for their deltas. When the pause so far plus
+ * those frames makes the end-silence-timeout and its voice activity detector hears no speech
+ * in them, the phrase ends now instead of 30 ms of audio (often a whole network chunk) later;
+ * the frames then start the next phrase as usual. */
+static void
+handle_lookahead (GstSttDecoder *self, GstEvent *event)
+{
+  gint64 frame, quiet_since;
+  guint frames;
+  gboolean speech;
+  gst_stt_lookahead_event_parse (event, &frame, &frames, &speech, &quiet_since);
+  if (!self->search || !self->in_speech || speech || self->pause_frames == 0
+      || frame != self->next_frame)
+    return;
+  Timing t;
+  read_config (self, &t);
+  gint64 pause = pause_at (self, frame - 1, quiet_since);
+  if (!t.end_frames || pause + frames < t.end_frames)
+    return;
+  GST_DEBUG_OBJECT (self, "pause of %" G_GINT64_FORMAT " frames (%" G_GINT64_FORMAT " after "
+      "the last word) + %u quiet lookahead frames ends the phrase", pause, self->pause_frames,
+      frames);
+  finish_phrase (self, FALSE);
+  start_phrase (self, frame);
 }
 
 static gboolean
@@ -472,6 +525,13 @@ gst_stt_decoder_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
     case GST_EVENT_FLUSH_STOP:
       reset_stream (self);
       return gst_pad_push_event (self->srcpad, event);
+    case GST_EVENT_CUSTOM_DOWNSTREAM:
+      if (gst_stt_lookahead_event_parse (event, NULL, NULL, NULL, NULL)) {
+        handle_lookahead (self, event);
+        gst_event_unref (event);
+        return TRUE;
+      }
+      return gst_pad_event_default (pad, parent, event);
     default:
       return gst_pad_event_default (pad, parent, event);
   }

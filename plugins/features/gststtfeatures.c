@@ -49,10 +49,12 @@ enum {
   PROP_CMN,
   PROP_REMOVE_NOISE,
   PROP_REMOVE_SILENCE,
+  PROP_LOOKAHEAD_EVENTS,
 };
 
 #define DEFAULT_CMN GST_STT_FEATURES_CMN_LIVE
 #define DEFAULT_REMOVE_SILENCE FALSE
+#define DEFAULT_LOOKAHEAD_EVENTS TRUE
 /* A timestamp further than this from where the samples so far end is a gap. */
 #define GAP_TOLERANCE (20 * GST_MSECOND)
 
@@ -66,6 +68,7 @@ struct _GstSttFeatures {
   GstSttFeaturesCmn cmn;
   gboolean remove_noise, remove_noise_set;   /* unset: the model's -remove_noise */
   gboolean remove_silence;
+  gboolean lookahead_events;
 
   /* streaming state */
   SttFeParams *params;          /* loaded on READY -> PAUSED */
@@ -154,6 +157,24 @@ push_pending (GstSttFeatures *self)
   while (ret == GST_FLOW_OK && (n = stt_fe_pending_run (self->fe, &first)) > 0)
     ret = push_run (self, n, first);
   return ret;
+}
+
+/* Tell downstream about the frames held back for the deltas (stt-lookahead, gststttypes.h):
+ * a decoder can then end a phrase on a pause 30 ms of audio sooner. */
+static void
+push_lookahead (GstSttFeatures *self)
+{
+  GST_OBJECT_LOCK (self);
+  gboolean enabled = self->lookahead_events;
+  GST_OBJECT_UNLOCK (self);
+  gint64 first;
+  gboolean speech;
+  gsize n = enabled ? stt_fe_get_lookahead (self->fe, &first, &speech) : 0;
+  if (n == 0)
+    return;
+  gint64 quiet = stt_fe_get_quiet_since (self->fe);
+  gst_pad_push_event (self->srcpad, gst_stt_lookahead_event_new (self->utt_base + first,
+          (guint) n, speech, quiet >= 0 ? self->utt_base + quiet : -1));
 }
 
 /* ---- utterances ------------------------------------------------------------------------ */
@@ -254,7 +275,10 @@ gst_stt_features_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   self->utt_samples += n;
   gst_buffer_unmap (buf, &map);
   gst_buffer_unref (buf);
-  return push_pending (self);
+  ret = push_pending (self);
+  if (ret == GST_FLOW_OK)
+    push_lookahead (self);
+  return ret;
 }
 
 /* ---- events and queries ---------------------------------------------------------------- */
@@ -421,6 +445,9 @@ gst_stt_features_set_property (GObject *object, guint prop_id, const GValue *val
     case PROP_REMOVE_SILENCE:
       self->remove_silence = g_value_get_boolean (value);
       break;
+    case PROP_LOOKAHEAD_EVENTS:
+      self->lookahead_events = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -450,6 +477,9 @@ gst_stt_features_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_REMOVE_SILENCE:
       g_value_set_boolean (value, self->remove_silence);
+      break;
+    case PROP_LOOKAHEAD_EVENTS:
+      g_value_set_boolean (value, self->lookahead_events);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -513,6 +543,14 @@ gst_stt_features_class_init (GstSttFeaturesClass *klass)
           "-remove_silence); the kept runs are flagged DISCONT. Takes effect at the next "
           "utterance. Default: false (the decoder does endpointing)", DEFAULT_REMOVE_SILENCE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
+  g_object_class_install_property (gobject_class, PROP_LOOKAHEAD_EVENTS,
+      g_param_spec_boolean ("lookahead-events", "Lookahead events",
+          "After each input buffer, send downstream the stt-lookahead event: how many frames "
+          "wait for the deltas' 3-frame lookahead and whether the voice activity detector "
+          "hears speech in them, so that sttdecoder can end a phrase on a pause 30 ms of audio "
+          "sooner. sttacoustic scores its batch at each, so with input buffers much shorter "
+          "than its batch-frames, FALSE saves CPU. Default: true", DEFAULT_LOOKAHEAD_EVENTS,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING));
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -534,6 +572,7 @@ gst_stt_features_init (GstSttFeatures *self)
       GST_DEBUG_FUNCPTR (gst_stt_features_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
 
+  self->lookahead_events = DEFAULT_LOOKAHEAD_EVENTS;
   self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
   gst_pad_set_query_function (self->srcpad, GST_DEBUG_FUNCPTR (gst_stt_features_src_query));
   gst_pad_use_fixed_caps (self->srcpad);

@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 //   tools/dev/bench-service.sh [--max K] [--files N] [--segment-silence MS] [--pipeline DESC]
-//                              [--tail MS] [--only K] [--verbose]
+//                              [--tail MS] [--only K] [--aligned] [--ramp MS] [--verbose]
 //
 // Each client is what a Speech SDK client with Speech_SegmentationSilenceTimeoutMs set sends:
 // segmentationSilenceTimeoutMs in the URL and the segmentation block in speech.context
@@ -44,6 +44,14 @@ const pipeline = opt('pipeline', process.env.STT_SERVICE_PIPELINE || 'sttfeature
 const data = process.env.STT_TEST_DATA || path.join(__dirname, '..', '..', '..', 'shared', 'data');
 const BUDGET_MS = 500;
 const VERBOSE = args.includes('--verbose');      // one line per phrase on stderr
+// Independent microphones are not synchronised: each client starts its 100 ms chunk clock at
+// a random phase (uniform in 0-100 ms, or 0-MS with --ramp MS; fixed seed, so every run draws
+// the same phases). --aligned starts every clock at once, so all K chunks arrive in the same
+// instant (the worst case: every chunk of a tick waits for the others' processing).
+const ALIGNED = args.includes('--aligned');
+let seed = 12345;
+const RAMP = parseInt(opt('ramp', '100'), 10);
+const nextPhase = () => { seed = (seed * 48271) % 2147483647; return ALIGNED ? 0 : seed % RAMP; };
 // The pause that ends a phrase (sttdecoder's end-silence-timeout, set through the SDK's
 // segmentationSilenceTimeoutMs): a final cannot exist before that much silence was sent.
 const SEGMENT_SILENCE_MS = parseInt(opt('segment-silence', '300'), 10);
@@ -133,7 +141,7 @@ function riff() {
 
 // One client: streams a recording in 100 ms chunks on a real-time clock with @silenceMs of
 // segmentation silence; resolves one latency record per Success phrase.
-function stream(port, rec, silenceMs) {
+function stream(port, rec, silenceMs, phaseMs = 0) {
   const pcm = rec.pcm;
   return new Promise((resolve, reject) => {
     const id = hex();
@@ -151,7 +159,7 @@ function stream(port, rec, silenceMs) {
         phraseOutput: { format: 'Detailed', detailed: { options: ['WordTimings'] } },
       }));
       ws.send(audioMsg(id, riff()));
-      const t0 = Date.now();
+      const t0 = Date.now() + phaseMs;
       let i = 0;
       const tick = () => {
         if (i * 3200 >= pcm.length) { ws.send(audioMsg(id, Buffer.alloc(0))); return; }
@@ -160,7 +168,7 @@ function stream(port, rec, silenceMs) {
         i++;
         timer = setTimeout(tick, Math.max(0, t0 + i * 100 - Date.now()));
       };
-      tick();
+      timer = setTimeout(tick, phaseMs);
     });
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return;
@@ -237,8 +245,9 @@ function standaloneRssKiB(file) {
       let peak = idle;
       const sampler = setInterval(() => { peak = Math.max(peak, rssKiB(svc.pid)); }, 200);
       const cpu0 = cpuSeconds(svc.pid), wall0 = Date.now();
+      seed = 12345;
       const phrases = (await Promise.all(Array.from({ length: k },
-        (_, i) => stream(svc.port, recs[i % recs.length], silenceMs)))).flat();
+        (_, i) => stream(svc.port, recs[i % recs.length], silenceMs, nextPhase())))).flat();
       clearInterval(sampler);
       const cores = (cpuSeconds(svc.pid) - cpu0) / ((Date.now() - wall0) / 1000);
       const all = phrases.map((l) => l.speech);

@@ -613,6 +613,78 @@ test_vad_features (void)
   stt_fe_params_unref (p);
 }
 
+/* stt_fe_get_lookahead: frame by frame, the frames held for the deltas are the newest 1-3 frames
+ * (those not yet readable), the VAD hears speech in them inside the recording and none in the
+ * faint noise well after it, whose quiet run (stt_fe_get_quiet_since) began near the end of the
+ * recording; modes whose held frames are not the newest report none. */
+static void
+test_lookahead (void)
+{
+  SttFeParams *p = load_params ();
+  char *wav = stt_test_data_path (recordings[2]);
+  gsize n_speech, n_samples;
+  gint16 *speech = stt_test_read_wav (wav, &n_speech, NULL);
+  gsize pad = 16000;
+  gint16 *samples = pad_with_noise (speech, n_speech, pad, &n_samples);
+  SttFe *fe = new_fe (p);
+  stt_fe_set_cmn (fe, STT_FE_CMN_LIVE);
+  float out[3 * STT_FE_FEAT_DIM];
+  gint64 idx[3], read = 0;
+  guint speech_frames = 0, noise_frames = 0, noise_quiet = 0;
+  for (gsize at = 0; at + 160 <= n_samples; at += 160) {
+    stt_fe_process (fe, samples + at, 160);
+    gsize got;
+    while ((got = stt_fe_read (fe, out, idx, 3)) > 0)
+      read = idx[got - 1] + 1;
+    gint64 first;
+    gboolean heard;
+    gsize n = stt_fe_get_lookahead (fe, &first, &heard);
+    gint64 computed = (gint64) stt_fe_get_n_frames (fe);
+    g_assert_cmpint (first, ==, read);
+    g_assert_cmpint (first + (gint64) n, ==, computed);
+    g_assert_cmpuint (n, <=, 3);
+    if (computed > 4)
+      g_assert_cmpuint (n, ==, 3);
+    /* frames wholly inside the loud middle of the recording, and 0.5 s into the noise after */
+    gint64 start = first * 160, end = (first + (gint64) n) * 160 + 250;
+    if (n && start > (gint64) (pad + n_speech / 3) && end < (gint64) (pad + 2 * n_speech / 3))
+      speech_frames += heard;
+    if (n && start > (gint64) (pad + n_speech + 8000)) {
+      noise_frames++;
+      noise_quiet += !heard;
+      /* the quiet run began where the recording's speech ended, not before it */
+      gint64 q = stt_fe_get_quiet_since (fe);
+      g_assert_cmpint (q, >, (gint64) (pad + n_speech / 2) / 160);
+      g_assert_cmpint (q, <=, (gint64) (pad + n_speech + 2000) / 160);
+    }
+    if (heard)                  /* a held frame is speech: no quiet run covers them all */
+      g_assert_true (stt_fe_get_quiet_since (fe) < 0 || stt_fe_get_quiet_since (fe) > first);
+  }
+  g_assert_cmpuint (speech_frames, >, 0);
+  g_assert_cmpuint (noise_frames, >, 20);
+  g_assert_cmpuint (noise_quiet, ==, noise_frames);
+  stt_fe_end_utterance (fe);
+  g_assert_cmpuint (stt_fe_get_lookahead (fe, NULL, NULL), ==, 0);
+  const struct { SttFeOutput output; SttFeCmn cmn; gboolean vad; } none[] = {
+    {STT_FE_OUTPUT_FEATURES, STT_FE_CMN_BATCH, FALSE},
+    {STT_FE_OUTPUT_FEATURES, STT_FE_CMN_LIVE, TRUE},
+    {STT_FE_OUTPUT_CEPSTRA, STT_FE_CMN_NONE, FALSE},
+  };
+  for (guint m = 0; m < G_N_ELEMENTS (none); m++) {
+    stt_fe_reset (fe);
+    stt_fe_set_output (fe, none[m].output);
+    stt_fe_set_cmn (fe, none[m].cmn);
+    stt_fe_set_remove_silence (fe, none[m].vad);
+    stt_fe_process (fe, samples + pad, 16000);
+    g_assert_cmpuint (stt_fe_get_lookahead (fe, NULL, NULL), ==, 0);
+  }
+  stt_fe_free (fe);
+  g_free (samples);
+  g_free (speech);
+  g_free (wav);
+  stt_fe_params_unref (p);
+}
+
 /* ---- feat.params ----------------------------------------------------------------------- */
 
 static void
@@ -699,6 +771,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fe/chunking", test_chunking);
   g_test_add_func ("/fe/frame-count", test_frame_count);
   g_test_add_func ("/fe/vad-features", test_vad_features);
+  g_test_add_func ("/fe/lookahead", test_lookahead);
   g_test_add_func ("/fe/params/debian", test_params_debian);
   g_test_add_func ("/fe/params/errors", test_params_errors);
   return g_test_run ();

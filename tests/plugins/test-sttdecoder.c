@@ -5,10 +5,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gst/check/gstcheck.h>
+#include <gst/check/gstharness.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <glib/gstdio.h>
 #include <stt/gststtresult.h>
+#include <stt/gststttypes.h>
 #include "testutil.h"
 
 #include <string.h>
@@ -332,6 +334,99 @@ GST_START_TEST (test_initial_silence_timeout_speech)
 }
 GST_END_TEST;
 
+/* ---- ending a phrase on the front end's lookahead (stt-lookahead events) ----------------- */
+
+typedef enum {
+  LOOKAHEAD_FRONT_END, LOOKAHEAD_NONE, LOOKAHEAD_QUIET, LOOKAHEAD_SPEECH, LOOKAHEAD_QUIET_LONG
+} Lookahead;
+
+/* Feeds @pcm in 10 ms buffers through a harness of the whole recognizer with a 300 ms pause;
+ * with LOOKAHEAD_FRONT_END sttfeatures sends its stt-lookahead events, otherwise none, and
+ * LOOKAHEAD_QUIET / _SPEECH push one after every buffer saying the 3 held frames are quiet /
+ * speech (with no quiet run before them), LOOKAHEAD_QUIET_LONG that they are quiet and that the
+ * detector's quiet run began 600 ms before them (earlier than any word end it may honour) /
+ * speech. Returns how many buffers had been pushed when the first final came out, and its
+ * text in @text. sttacoustic scores @batch frames at a time. */
+static guint
+first_final_buffer (const gint16 *pcm, gsize n, Lookahead mode, guint batch, char **text)
+{
+  char *desc = g_strdup_printf ("sttfeatures lookahead-events=%s ! sttacoustic batch-frames=%u "
+      "! sttdecoder end-silence-timeout=300", mode == LOOKAHEAD_FRONT_END ? "true" : "false",
+      batch);
+  GstHarness *h = gst_harness_new_parse (desc);
+  g_free (desc);
+  gst_harness_set_src_caps_str (h, "audio/x-raw,format=S16LE,rate=16000,channels=1,"
+      "layout=interleaved");
+  guint pushed = 0;
+  *text = NULL;
+  for (gsize at = 0; at + 160 <= n && !*text; at += 160) {
+    GstBuffer *b = gst_buffer_new_memdup (pcm + at, 320);
+    GST_BUFFER_PTS (b) = gst_util_uint64_scale (at, GST_SECOND, 16000);
+    GST_BUFFER_DURATION (b) = 10 * GST_MSECOND;
+    fail_unless_equals_int (gst_harness_push (h, b), GST_FLOW_OK);
+    pushed++;
+    gint64 frames = (gint64) (at + 160) >= 410 ? ((gint64) at + 160 - 410) / 160 + 1 : 0;
+    if (mode != LOOKAHEAD_FRONT_END && mode != LOOKAHEAD_NONE && frames > 3)
+      fail_unless (gst_harness_push_event (h, gst_stt_lookahead_event_new (frames - 3, 3,
+                  mode == LOOKAHEAD_SPEECH, mode == LOOKAHEAD_QUIET_LONG ? frames - 63 : -1)));
+    GstBuffer *out;
+    while (!*text && (out = gst_harness_try_pull (h))) {
+      GError *error = NULL;
+      SttResult *r = gst_stt_result_from_buffer (out, &error);
+      g_assert_no_error (error);
+      if (r->kind == STT_RESULT_FINAL && r->status == STT_STATUS_SUCCESS)
+        *text = g_strdup (stt_result_get_display_text (r));
+      stt_result_unref (r);
+      gst_buffer_unref (out);
+    }
+  }
+  fail_unless (*text != NULL, "no final phrase");
+  gst_harness_teardown (h);
+  return pushed;
+}
+
+/* A phrase ends on a 300 ms pause as soon as the pause plus the front end's held frames make
+ * 300 ms and its VAD hears no speech in them: 3 frames (30 ms) sooner than without the
+ * lookahead, with the same words; sooner still when the VAD heard the speaker stop before the
+ * search's word end, but never more than VAD_LEAD_FRAMES (15) before it. Held frames said to
+ * hold speech end nothing early. */
+GST_START_TEST (test_lookahead_ends_phrase_sooner)
+{
+  gsize na;
+  g_autofree gint16 *a = read_wav (WAV_A, &na);
+  gsize n = na + 16000;
+  g_autofree gint16 *pcm = quiet_noise (n, 11);
+  memcpy (pcm, a, na * 2);
+  char *t_none, *t_front, *t_quiet, *t_speech, *t_batched, *t_long;
+  /* batches of one frame: only the lookahead decides when the decoder has a frame */
+  guint none = first_final_buffer (pcm, n, LOOKAHEAD_NONE, 1, &t_none);
+  guint front = first_final_buffer (pcm, n, LOOKAHEAD_FRONT_END, 1, &t_front);
+  guint quiet = first_final_buffer (pcm, n, LOOKAHEAD_QUIET, 1, &t_quiet);
+  guint speech = first_final_buffer (pcm, n, LOOKAHEAD_SPEECH, 1, &t_speech);
+  guint lng = first_final_buffer (pcm, n, LOOKAHEAD_QUIET_LONG, 1, &t_long);
+  /* sttacoustic scores its partial batch at each event, so batching delays nothing */
+  guint batched = first_final_buffer (pcm, n, LOOKAHEAD_FRONT_END, 10, &t_batched);
+  GST_INFO ("first final after %u buffers without lookahead, %u with the front end's, "
+      "%u with quiet, %u with speech, %u with long quiet ones", none, front, quiet, speech,
+      lng);
+  fail_unless_equals_int (quiet + 3, none);
+  fail_unless_equals_int (speech, none);
+  fail_unless (front < quiet && front + 3 + 15 >= none, "front end: %u, none: %u", front, none);
+  fail_unless_equals_int (lng + 3 + 15, none);
+  fail_unless_equals_int (batched, front);
+  fail_unless_equals_string (t_front, t_none);
+  fail_unless_equals_string (t_quiet, t_none);
+  fail_unless_equals_string (t_speech, t_none);
+  fail_unless_equals_string (t_batched, t_none);
+  g_free (t_none);
+  g_free (t_front);
+  g_free (t_quiet);
+  g_free (t_speech);
+  g_free (t_batched);
+  g_free (t_long);
+}
+GST_END_TEST;
+
 /* A model folder like the default one but with file @corrupt overwritten at @offset. */
 static char *
 corrupt_model (const char *corrupt, gsize offset, const char *bytes, gsize len)
@@ -438,6 +533,7 @@ sttdecoder_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_known_recording);
   tcase_add_test (tc, test_streaming_equals_whole);
+  tcase_add_test (tc, test_lookahead_ends_phrase_sooner);
   tcase_add_test (tc, test_endpointing);
   tcase_add_test (tc, test_initial_silence_timeout);
   tcase_add_test (tc, test_initial_silence_timeout_long);

@@ -147,6 +147,18 @@ gsize stt_fe_pending_run (const SttFe *fe, gint64 *first_index);
  * indices into @indices (may be NULL). Returns the number moved. */
 gsize stt_fe_read (SttFe *fe, float *out, gint64 *indices, gsize max_vectors);
 
+/* The frames whose cepstra are computed but whose feature vectors are not out yet: the up to
+ * 3 newest frames a vector's deltas wait for. Returns how many (0 with batch CMN, VAD frame
+ * selection or cepstra output, where held frames are not simply the newest), their first
+ * index in @first_index (may be NULL) and in @speech (may be NULL) whether the voice activity
+ * detector (the one remove_silence uses, spec §2.12) deems any of them speech. This lets a
+ * decoder end a phrase on a pause without waiting the 30 ms those frames' vectors need. */
+gsize stt_fe_get_lookahead (const SttFe *fe, gint64 *first_index, gboolean *speech);
+/* The index of the first frame of the run of frames the voice activity detector deems
+ * non-speech that reaches to the newest frame; -1 when the newest frame is speech or none was
+ * computed in this utterance. Where the speaker stopped, as the detector hears it. */
+gint64 stt_fe_get_quiet_since (const SttFe *fe);
+
 /* Frames produced since stt_fe_new / stt_fe_reset (before VAD selection). */
 guint64 stt_fe_get_n_frames (const SttFe *fe);
 

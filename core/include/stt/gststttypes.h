@@ -22,8 +22,32 @@
  *   A buffer holds N frames of `senones` native-endian float32 acoustic log-likelihoods in
  *   natural-log units, each frame shifted so that its best senone scores 0 (so all are <= 0).
  *   Offsets, timestamps and flags as for features.
+ *
+ * stt-lookahead (custom serialized downstream event, GST_STT_LOOKAHEAD_EVENT)
+ *   Sent by sttfeatures after the frames of an input buffer: the frames whose cepstra are
+ *   computed but whose feature vectors wait for the deltas' 3-frame lookahead.
+ *   frame  (gint64)    stream index of the first such frame (the frame after the last one sent)
+ *   frames (guint)     how many (1-3)
+ *   speech (gboolean)  whether the front end's voice activity detector hears speech in any
+ *                      of them
+ *   quiet-since (gint64) stream index of the first frame of the detector's current run of
+ *                      non-speech frames (reaching to the newest frame); -1: the newest is speech
+ *   sttacoustic scores its partial batch before passing it on, so every frame before
+ *   `frame` has reached the decoder when it arrives; sttdecoder uses it to end a phrase on a
+ *   pause without waiting for those frames (docs/decoder.md "End of phrase") and drops it.
  */
 #pragma once
 
+#include <gst/gst.h>
+
 #define GST_STT_FEATURES_MEDIA_TYPE "application/x-stt-features"
 #define GST_STT_SCORES_MEDIA_TYPE "application/x-stt-scores"
+
+#define GST_STT_LOOKAHEAD_EVENT "stt-lookahead"
+
+/* A new stt-lookahead event (see above). */
+GstEvent *gst_stt_lookahead_event_new (gint64 frame, guint frames, gboolean speech,
+    gint64 quiet_since);
+/* Whether @event is an stt-lookahead event; if so its fields (each out pointer may be NULL). */
+gboolean gst_stt_lookahead_event_parse (GstEvent *event, gint64 *frame, guint *frames,
+    gboolean *speech, gint64 *quiet_since);
