@@ -28,7 +28,22 @@ GBytes *
 punct_test_train_bytes_with_network (const char *const *names, gint hidden)
 {
   SttPunctTrainOptions opts = { 16, 3, hidden, 1 };
-  SttPunctTrainer *t = stt_punct_trainer_new (&opts);
+  return punct_test_train_bytes_with_options (names, &opts);
+}
+
+GBytes *
+punct_test_train_bytes_with_rnn (const char *const *names, gint hidden)
+{
+  /* no window network; a small sentence network, one pass, windows of 32 words */
+  SttPunctTrainOptions opts = { 16, 3, -1, 1, hidden, 1, 8, 32 };
+  return punct_test_train_bytes_with_options (names, &opts);
+}
+
+GBytes *
+punct_test_train_bytes_with_options (const char *const *names,
+    const SttPunctTrainOptions *opts)
+{
+  SttPunctTrainer *t = stt_punct_trainer_new (opts);
   for (const char *const *n = names; *n; n++) {
     char *path = punct_test_sotu_file (*n), *text;
     g_assert_true (g_file_get_contents (path, &text, NULL, NULL));

@@ -15,6 +15,11 @@ GBytes *punct_test_train_bytes (const char *const *names);
 /* The same with a window network of @hidden units (1 pass), which small texts do not get by
  * default. */
 GBytes *punct_test_train_bytes_with_network (const char *const *names, gint hidden);
+/* The same with no window network and a sentence network of @hidden GRU units each way (8-number
+ * embeddings, windows of 32 words, 1 pass). */
+GBytes *punct_test_train_bytes_with_rnn (const char *const *names, gint hidden);
+GBytes *punct_test_train_bytes_with_options (const char *const *names,
+    const SttPunctTrainOptions *opts);
 
 /* Install @bytes as a punct model in a new folder under @models_dir; returns its folder. */
 char *punct_test_install (const char *models_dir, GBytes *bytes);

@@ -13,9 +13,6 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef STT_HAVE_BLAS
-#include <cblas.h>
-#endif
 
 #define BATCH 128
 
@@ -39,27 +36,6 @@ punct_mlp_view (PunctMlp *m, const PunctMlpShape *s, float *params)
   m->b2 = m->w2 + (gsize) STT_PUNCT_N_LABELS * s->hidden;
 }
 
-/* C (m x n) = op(A) op(B), plus C when @accumulate (row-major): op(A) is m x k, stored k x m
- * when @ta; op(B) is k x n, stored n x k when @tb. */
-static void
-gemm (gboolean ta, gboolean tb, const float *a, const float *b, float *c, guint m, guint n,
-    guint k, gboolean accumulate)
-{
-#ifdef STT_HAVE_BLAS
-  cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-      m, n, k, 1.0f, a, ta ? m : k, b, tb ? k : n, accumulate ? 1.0f : 0.0f, c, n);
-#else
-  for (guint i = 0; i < m; i++)
-    for (guint j = 0; j < n; j++) {
-      float s = accumulate ? c[(gsize) i * n + j] : 0.0f;
-      for (guint p = 0; p < k; p++)
-        s += (ta ? a[(gsize) p * m + i] : a[(gsize) i * k + p])
-            * (tb ? b[(gsize) j * k + p] : b[(gsize) p * n + j]);
-      c[(gsize) i * n + j] = s;
-    }
-#endif
-}
-
 /* The window of word @i as embedding rows, into @x (in floats). */
 static void
 gather (const PunctMlp *m, const guint32 *ids, gint64 n, gint64 i, float *x)
@@ -77,7 +53,7 @@ hidden_layer (const PunctMlp *m, const float *x, float *h, guint rows)
   const guint hid = m->shape.hidden;
   for (guint r = 0; r < rows; r++)
     memcpy (h + (gsize) r * hid, m->b1, hid * sizeof (float));
-  gemm (FALSE, TRUE, x, m->w1, h, rows, hid, m->in, TRUE);
+  punct_gemm (FALSE, TRUE, x, m->w1, h, rows, hid, m->in, TRUE);
   for (gsize e = 0; e < (gsize) rows * hid; e++)
     h[e] = h[e] > 0 ? h[e] : 0;
 }
@@ -87,21 +63,7 @@ output_layer (const PunctMlp *m, const float *h, float *out, guint rows)
 {
   for (guint r = 0; r < rows; r++)
     memcpy (out + (gsize) r * STT_PUNCT_N_LABELS, m->b2, sizeof (float) * STT_PUNCT_N_LABELS);
-  gemm (FALSE, TRUE, h, m->w2, out, rows, STT_PUNCT_N_LABELS, m->shape.hidden, TRUE);
-}
-
-static void
-log_softmax (float *v)
-{
-  float top = v[0];
-  for (guint l = 1; l < STT_PUNCT_N_LABELS; l++)
-    top = MAX (top, v[l]);
-  double z = 0;
-  for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
-    z += exp (v[l] - top);
-  float lz = top + (float) log (z);
-  for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
-    v[l] -= lz;
+  punct_gemm (FALSE, TRUE, h, m->w2, out, rows, STT_PUNCT_N_LABELS, m->shape.hidden, TRUE);
 }
 
 void
@@ -117,29 +79,13 @@ punct_mlp_log_probs (const PunctMlp *m, const guint32 *ids, guint n, float *out)
     float *o = out + (gsize) start * STT_PUNCT_N_LABELS;
     output_layer (m, h, o, rows);
     for (guint r = 0; r < rows; r++)
-      log_softmax (o + (gsize) r * STT_PUNCT_N_LABELS);
+      punct_log_softmax (o + (gsize) r * STT_PUNCT_N_LABELS);
   }
   g_free (x);
   g_free (h);
 }
 
 /* ---- training ---- */
-
-/* xorshift64*: a fixed sequence for the initial weights and the order of the examples. */
-static guint64
-next_random (guint64 *s)
-{
-  *s ^= *s >> 12;
-  *s ^= *s << 25;
-  *s ^= *s >> 27;
-  return *s * G_GUINT64_CONSTANT (2685821657736338717);
-}
-
-static float
-uniform (guint64 *s, float range)
-{
-  return ((next_random (s) >> 40) / (float) (1 << 24) * 2.0f - 1.0f) * range;
-}
 
 typedef struct {
   PunctMlp m;
@@ -175,7 +121,7 @@ train_batch (Trainer *t, const guint32 *ids, const guint8 *labels, gsize n_token
   output_layer (m, h, o, rows);
   for (guint r = 0; r < rows; r++) {
     float *v = o + (gsize) r * L;
-    log_softmax (v);
+    punct_log_softmax (v);
     guint8 gold = labels[pos[r]];
     for (guint l = 0; l < L; l++)
       v[l] = (expf (v[l]) - (l == gold)) * class_weight[gold] / rows;
@@ -184,18 +130,18 @@ train_batch (Trainer *t, const guint32 *ids, const guint8 *labels, gsize n_token
   /* output layer */
   float *gw1 = t->grad + (m->w1 - t->params), *gb1 = t->grad + (m->b1 - t->params);
   float *gw2 = t->grad + (m->w2 - t->params), *gb2 = t->grad + (m->b2 - t->params);
-  gemm (TRUE, FALSE, o, h, gw2, L, hid, rows, FALSE);
+  punct_gemm (TRUE, FALSE, o, h, gw2, L, hid, rows, FALSE);
   for (guint r = 0; r < rows; r++)
     for (guint l = 0; l < L; l++)
       gb2[l] += o[(gsize) r * L + l];
-  gemm (FALSE, FALSE, o, m->w2, dh, rows, hid, L, FALSE);
+  punct_gemm (FALSE, FALSE, o, m->w2, dh, rows, hid, L, FALSE);
   for (gsize e = 0; e < (gsize) rows * hid; e++)
     dh[e] = h[e] > 0 ? dh[e] : 0;
-  gemm (TRUE, FALSE, dh, x, gw1, hid, m->in, rows, FALSE);
+  punct_gemm (TRUE, FALSE, dh, x, gw1, hid, m->in, rows, FALSE);
   for (guint r = 0; r < rows; r++)
     for (guint j = 0; j < hid; j++)
       gb1[j] += dh[(gsize) r * hid + j];
-  gemm (FALSE, FALSE, dh, m->w1, dx, rows, m->in, hid, FALSE);
+  punct_gemm (FALSE, FALSE, dh, m->w1, dx, rows, m->in, hid, FALSE);
   /* the embeddings of the words in the windows: sparse */
   float *gemb = t->grad;
   for (guint r = 0; r < rows; r++) {
@@ -232,14 +178,14 @@ punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const guint8 *l
   guint64 seed = G_GUINT64_CONSTANT (0x2545f4914f6cdd1d);
   gsize n_emb = (gsize) shape->vocab * shape->dim;
   for (gsize e = 0; e < n_emb; e++)
-    t.params[e] = uniform (&seed, 0.1f);
+    t.params[e] = punct_uniform (&seed, 0.1f);
   float r1 = sqrtf (6.0f / (t.m.in + shape->hidden));
   float r2 = sqrtf (6.0f / (shape->hidden + STT_PUNCT_N_LABELS));
   for (gsize e = 0; e < (gsize) shape->hidden * t.m.in; e++)
-    t.m.w1[e] = uniform (&seed, r1);
+    t.m.w1[e] = punct_uniform (&seed, r1);
   memset (t.m.b1, 0, shape->hidden * sizeof (float));
   for (gsize e = 0; e < (gsize) STT_PUNCT_N_LABELS * shape->hidden; e++)
-    t.m.w2[e] = uniform (&seed, r2);
+    t.m.w2[e] = punct_uniform (&seed, r2);
   memset (t.m.b2, 0, STT_PUNCT_N_LABELS * sizeof (float));
 
   /* each token's document */
@@ -258,7 +204,7 @@ punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const guint8 *l
   gsize pos[BATCH], dstart[BATCH], dlen[BATCH];
   for (guint ep = 0; ep < epochs; ep++) {
     for (gsize i = n_tokens; i > 1; i--) {
-      gsize j = next_random (&seed) % i, tmp = order[i - 1];
+      gsize j = punct_next_random (&seed) % i, tmp = order[i - 1];
       order[i - 1] = order[j];
       order[j] = tmp;
     }

@@ -19,6 +19,7 @@ struct _SttPunct {
   const PunctCaseEntry *contexts; /* key, written form */
   const char *pool;
   PunctMlp mlp;                 /* hidden 0: none */
+  PunctRnn rnn;                 /* hidden 0: none */
 };
 
 static gboolean
@@ -95,11 +96,21 @@ validate (SttPunct *p, const char *where, GError **error)
         "%u+%u, hidden %u, vocabulary %u) is outside the limits or does not match the %u "
         "class entries", ms->dim, ms->left, ms->right, ms->hidden, ms->vocab,
         h->n_class_entries);
+  const PunctRnnShape *rs = &h->rnn;
+  if (rs->hidden && (rs->dim < 1 || rs->dim > PUNCT_RNN_MAX_DIM
+          || rs->hidden > PUNCT_RNN_MAX_HIDDEN || rs->window < 1
+          || rs->window > PUNCT_RNN_MAX_WINDOW
+          || rs->vocab != PUNCT_MLP_FIRST + (gsize) h->n_class_entries))
+    return format_error (error, where, "the sentence network's shape at byte 152 (dim %u, "
+        "hidden %u, vocabulary %u, window %u) is outside the limits or does not match the %u "
+        "class entries", rs->dim, rs->hidden, rs->vocab, rs->window, h->n_class_entries);
   gsize n_mlp = ms->hidden ? punct_mlp_n_params (ms) : 0;
+  gsize n_rnn = rs->hidden ? punct_rnn_n_params (rs) : 0;
   gsize n_weights = ((gsize) 1 << h->hash_bits) * STT_PUNCT_N_LABELS;
   gsize weights_off = PUNCT_ALIGN8 (sizeof (PunctHeader));
   gsize mlp_off = weights_off + n_weights * sizeof (PunctWeight);
-  gsize cases_off = PUNCT_ALIGN8 (mlp_off + n_mlp * sizeof (float));
+  gsize rnn_off = PUNCT_ALIGN8 (mlp_off + n_mlp * sizeof (float));
+  gsize cases_off = PUNCT_ALIGN8 (rnn_off + n_rnn * sizeof (float));
   gsize classes_off = cases_off + (gsize) h->n_case_entries * sizeof (PunctCaseEntry);
   gsize contexts_off = classes_off + (gsize) h->n_class_entries * sizeof (PunctCaseEntry);
   gsize strings_off = PUNCT_ALIGN8 (contexts_off + (gsize) h->n_context_entries
@@ -121,6 +132,14 @@ validate (SttPunct *p, const char *where, GError **error)
         || !check_floats (&h->mlp_weight, 1, where, "network weight", error))
       return FALSE;
     punct_mlp_view (&p->mlp, ms, params);
+  }
+  if (rs->hidden) {
+    float *params = (float *) (data + rnn_off);   /* only read */
+    if (!check_floats (params, n_rnn, where, "sentence network parameter", error)
+        || !check_floats (&h->rnn_weight, 2, where, "sentence network weight", error))
+      return FALSE;
+    punct_rnn_view (&p->rnn, rs, params);
+    punct_blas_single_thread ();
   }
   if (h->strings_size > 0 && p->pool[h->strings_size - 1] != '\0')
     return format_error (error, where, "the string pool at byte %" G_GSIZE_FORMAT
@@ -280,16 +299,22 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   }
   PunctSeq seq = { hashes, classes, n };
   PunctHistory hist = { 0, 0, STT_PUNCT_NONE };
-  float *mlp = NULL;
-  if (h->mlp.hidden) {
+  float *mlp = NULL, *rnn = NULL;
+  if (h->mlp.hidden || h->rnn.hidden) {
     guint32 *ids = g_new (guint32, n);
     for (guint i = 0; i < n; i++) {
       const PunctCaseEntry *e = lookup (punct, punct->classes, h->n_class_entries, words[i]);
       ids[i] = e ? PUNCT_MLP_FIRST + (guint32) (e - punct->classes)
           : classes[i] == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
     }
-    mlp = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
-    punct_mlp_log_probs (&punct->mlp, ids, n, mlp);
+    if (h->mlp.hidden) {
+      mlp = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
+      punct_mlp_log_probs (&punct->mlp, ids, n, mlp);
+    }
+    if (h->rnn.hidden) {
+      rnn = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
+      punct_rnn_log_probs (&punct->rnn, ids, n, rnn);
+    }
     g_free (ids);
   }
   guint32 rows[PUNCT_MAX_FEATURES];
@@ -299,7 +324,8 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     score_rows (punct, rows, n_rows, score);
     for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
       score[l] += h->label_bias[l]
-          + (mlp ? h->mlp_weight * mlp[(gsize) i * STT_PUNCT_N_LABELS + l] : 0.0f);
+          + (mlp ? h->mlp_weight * mlp[(gsize) i * STT_PUNCT_N_LABELS + l] : 0.0f)
+          + (rnn ? h->rnn_weight * rnn[(gsize) i * STT_PUNCT_N_LABELS + l] : 0.0f);
     guint bucket = pause_ms ? punct_pause_bucket (pause_ms[i]) : 0;
     for (guint l = 0; l < STT_PUNCT_N_LABELS; l++)
       score[l] += h->pause_bonus[bucket][l];
@@ -309,8 +335,11 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     if (label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION) {
       /* where a sentence ends, the question model picks its mark */
       guint n_s = punct_sentence_features (&seq, hist.sentence_start, i, h->hash_bits, rows);
-      label = question_score (punct, rows, n_s) + h->question_bias > 0
-          ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
+      float q = question_score (punct, rows, n_s) + h->question_bias;
+      if (rnn)
+        q += h->rnn_question_weight * (rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_QUESTION]
+            - rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_PERIOD]);
+      label = q > 0 ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
     }
     labels[i] = label;
     punct_history_advance (&hist, i, label);
@@ -318,6 +347,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   g_free (hashes);
   g_free (classes);
   g_free (mlp);
+  g_free (rnn);
 }
 
 /* @form with a capital first letter when @sentence_start (newly allocated). */

@@ -5,7 +5,7 @@
 #include "stt/punct.h"
 
 #define PUNCT_MAGIC "STTPUNC1"
-#define PUNCT_VERSION 3
+#define PUNCT_VERSION 4
 #define PUNCT_MIN_BITS 8
 #define PUNCT_MAX_BITS 24
 #define PUNCT_N_PAUSE_BUCKETS 4
@@ -18,9 +18,18 @@ typedef struct {
   guint32 vocab;                /* embeddings: PUNCT_MLP_FIRST + the class entries */
 } PunctMlpShape;
 
+/* The shape of the sentence-level network (punct-rnn.c); hidden 0 = no network. */
+typedef struct {
+  guint32 dim;                  /* embedding size */
+  guint32 hidden;               /* GRU units of each direction */
+  guint32 vocab;                /* embeddings: PUNCT_MLP_FIRST + the class entries */
+  guint32 window;               /* words per training window, and per window at run time */
+} PunctRnnShape;
+
 /* punct.bin: this header, then gint16 weights[2^hash_bits][STT_PUNCT_N_LABELS] (times
  * weight_scale), then the network's float parameters (punct_mlp_n_params, zero-padded to 8
- * bytes), then
+ * bytes), then the
+ * sentence network's float parameters (punct_rnn_n_params, zero-padded to 8 bytes), then
  * PunctCaseEntry[n_case_entries] sorted by key (strcmp), then PunctCaseEntry[n_class_entries]
  * (the word classes: key, class number) sorted by key, then PunctCaseEntry[n_context_entries]
  * (written forms next to a given word: keys PUNCT_CONTEXT_LEFT "prev word" and
@@ -46,6 +55,12 @@ typedef struct {
   float label_bias[STT_PUNCT_N_LABELS];
   float question_bias;
   guint32 n_context_entries;
+  PunctRnnShape rnn;
+  /* The sentence network's log-probabilities count rnn_weight; where a sentence ends, its
+   * question minus period log-probability adds rnn_question_weight times itself to the
+   * question model's score. */
+  float rnn_weight;
+  float rnn_question_weight;
 } PunctHeader;
 
 /* Weights are stored as 16-bit integers: half the size of floats, no loss that matters. */
@@ -60,7 +75,7 @@ typedef struct {
   guint32 form;                 /* offset of its written form */
 } PunctCaseEntry;
 
-G_STATIC_ASSERT (sizeof (PunctHeader) == 88 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
+G_STATIC_ASSERT (sizeof (PunctHeader) == 112 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
 G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)
@@ -172,3 +187,41 @@ void punct_mlp_log_probs (const PunctMlp *m, const guint32 *ids, guint n, float 
  * word); returns its parameters, newly allocated. Deterministic. */
 float *punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const guint8 *labels,
     gsize n_tokens, const guint *doc_ends, guint n_docs, guint epochs, float lr);
+
+/* The sentence-level network (punct-rnn.c): a bidirectional GRU over the same word ids. */
+#define PUNCT_RNN_MAX_DIM 256
+#define PUNCT_RNN_MAX_HIDDEN 512
+#define PUNCT_RNN_MAX_WINDOW 1024
+
+typedef struct {
+  PunctRnnShape shape;
+  /* per direction (0: left to right, 1: right to left): input weights [3h][dim], recurrent
+   * weights [3h][h] (rows: update gate, reset gate, candidate), their biases [3h] */
+  float *emb, *w[2], *u[2], *bw[2], *bu[2];
+  float *wo[2], *bo;            /* output: [labels][h] per direction, [labels] */
+} PunctRnn;
+
+/* What both networks use (punct-nn.c). C (m x n) = op(A) op(B), plus C when @accumulate
+ * (row-major): op(A) is m x k, stored k x m when @ta; op(B) is k x n, stored n x k when @tb;
+ * through OpenBLAS when the build has it. */
+void punct_gemm (gboolean ta, gboolean tb, const float *a, const float *b, float *c, gsize m,
+    gsize n, gsize k, gboolean accumulate);
+/* @v (STT_PUNCT_N_LABELS scores) becomes log-probabilities. */
+void punct_log_softmax (float *v);
+/* xorshift64*: fixed sequences for initial weights and the order of examples. */
+guint64 punct_next_random (guint64 *s);
+/* Uniform in [-@range, @range). */
+float punct_uniform (guint64 *s, float range);
+/* OpenBLAS on one thread (once per process): training stays deterministic, and callers
+ * running many predictions at once do not oversubscribe the cores. */
+void punct_blas_single_thread (void);
+gsize punct_rnn_n_params (const PunctRnnShape *shape);
+/* Point @m at the parameters in @params (punct_rnn_n_params floats). */
+void punct_rnn_view (PunctRnn *m, const PunctRnnShape *shape, float *params);
+/* The log-probability of each mark after each of the @n words (@out: n x STT_PUNCT_N_LABELS). */
+void punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out);
+/* Train a network on the word ids and marks of the text (@n_tokens words; windows of
+ * shape->window words, lowered to @n_tokens when the text is shorter); returns its
+ * parameters, newly allocated. Deterministic. */
+float *punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
+    gsize n_tokens, guint epochs, guint batch, float lr);

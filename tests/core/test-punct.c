@@ -248,7 +248,7 @@ test_corrupt (void)
     g_clear_error (&err);
     g_bytes_unref (bad);
   }
-  /* found through the header: the 152-byte header, int16 weights[2^bits][4], the network's
+  /* found through the header: the 176-byte header, int16 weights[2^bits][4], the network's
    * floats (padded to 8 bytes), then the casing, class and context entries */
   guint32 h[38];
   memcpy (h, data, sizeof h);
@@ -258,7 +258,7 @@ test_corrupt (void)
   g_assert_cmpuint (hidden, >, 0);
   gsize n_mlp = (gsize) vocab * dim + (gsize) hidden * (left + 1 + right) * dim + hidden
       + 4 * hidden + 4;
-  gsize mlp_off = 152 + ((gsize) 8 << bits);
+  gsize mlp_off = 176 + ((gsize) 8 << bits);
   gsize cases_off = mlp_off + ((n_mlp * 4 + 7) & ~(gsize) 7);
   gsize contexts_off = cases_off + 8 * ((gsize) n_cases + n_classes);
   struct { gsize at; guint32 value; const char *says; } deep[] = {
@@ -279,6 +279,109 @@ test_corrupt (void)
     g_bytes_unref (bad);
   }
   g_bytes_unref (good);
+}
+
+/* The sentence network: trained on a small text it loads, is deterministic, runs over long
+ * phrases in overlapping windows, and a damaged network is refused. */
+static void
+test_rnn (void)
+{
+  GBytes *a = punct_test_train_bytes_with_rnn (small_text, 12);
+  GBytes *b = punct_test_train_bytes_with_rnn (small_text, 12);
+  GBytes *plain = punct_test_train_bytes (small_text);
+  g_assert_true (g_bytes_equal (a, b));
+  gsize size;
+  const guint8 *data = g_bytes_get_data (a, &size);
+  guint32 h[44];
+  memcpy (h, data, sizeof h);
+  guint32 bits = h[3], dim = h[38], hidden = h[39], vocab = h[40], window = h[41];
+  g_assert_cmpuint (h[2], ==, 4);               /* the version that has the network */
+  g_assert_cmpuint (h[29], ==, 0);              /* no window network */
+  g_assert_cmpuint (dim, ==, 8);
+  g_assert_cmpuint (hidden, ==, 12);
+  g_assert_cmpuint (window, ==, 32);
+  gsize n_rnn = (gsize) vocab * dim + 2 * (3 * hidden * dim + 3 * hidden * hidden + 6 * hidden)
+      + 8 * hidden + 4;
+  g_assert_cmpuint (size, ==, g_bytes_get_size (plain) + ((n_rnn * 4 + 7) & ~(gsize) 7));
+  GError *err = NULL;
+  SttPunct *p = stt_punct_new_from_bytes (a, "small+rnn", &err);
+  g_assert_no_error (err);
+  SttPunct *q = stt_punct_new_from_bytes (plain, "small", &err);
+  g_assert_no_error (err);
+
+  /* a phrase of 1,000 words (many windows): every word comes back once; the network changes
+   * some marks; the same words give the same text */
+  char *path = punct_test_sotu_file ("1790_george_washington_n.txt"), *text;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  GArray *tokens = stt_punct_tokenize (text);
+  g_assert_cmpuint (tokens->len, >, 1000);
+  GString *in = g_string_new (NULL);
+  for (guint i = 0; i < 1000; i++)
+    g_string_append_printf (in, "%s ", g_array_index (tokens, SttPunctToken, i).word);
+  char *with = stt_punct_punctuate (p, in->str, STT_PUNCT_FLAG_END_SENTENCE);
+  char *again = stt_punct_punctuate (p, in->str, STT_PUNCT_FLAG_END_SENTENCE);
+  char *without = stt_punct_punctuate (q, in->str, STT_PUNCT_FLAG_END_SENTENCE);
+  g_assert_cmpstr (with, ==, again);
+  g_assert_cmpstr (with, !=, without);
+  char **words = g_strsplit (with, " ", -1);
+  g_assert_cmpuint (g_strv_length (words), ==, 1000);
+  g_strfreev (words);
+  /* a phrase shorter than a window, and one word */
+  char *s = stt_punct_punctuate (p, "we the people", STT_PUNCT_FLAG_END_SENTENCE);
+  g_assert_true (g_str_has_prefix (s, "We "));
+  g_free (s);
+  s = stt_punct_punctuate (p, "people", STT_PUNCT_FLAG_END_SENTENCE);
+  g_assert_true (g_str_equal (s, "People.") || g_str_equal (s, "People?"));
+  g_free (s);
+  g_free (with);
+  g_free (again);
+  g_free (without);
+  g_string_free (in, TRUE);
+  g_array_unref (tokens);
+  g_free (text);
+  g_free (path);
+
+  /* damaged: the shape, the weights, a parameter, a truncated file */
+  gsize rnn_off = 176 + ((gsize) 8 << bits);
+  struct { gsize at; guint32 value; gsize size; const char *says; } cases[] = {
+    {152, 100000, size, "sentence network's shape"},   /* embedding size */
+    {156, 5000, size, "sentence network's shape"},     /* hidden units */
+    {160, 3, size, "sentence network's shape"},        /* vocabulary against the classes */
+    {164, 0, size, "sentence network's shape"},        /* no window */
+    {168, 0x7fc00000, size, "sentence network weight"},
+    {rnn_off + 4 * (n_rnn - 1), 0x7f800000, size, "sentence network parameter"},
+    {rnn_off + 4 * (n_rnn / 3), 0xffc00000, size, "sentence network parameter"},
+    {G_MAXSIZE, 0, size - 8, "truncated"},
+    {G_MAXSIZE, 0, rnn_off + 4 * (n_rnn / 2), "truncated"},
+  };
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
+    guint8 *copy = g_memdup2 (data, size);
+    if (cases[c].at != G_MAXSIZE)
+      memcpy (copy + cases[c].at, &cases[c].value, 4);
+    GBytes *bad = g_bytes_new_take (copy, cases[c].size);
+    g_assert_null (stt_punct_new_from_bytes (bad, "/models/r/punct.bin", &err));
+    g_assert_error (err, STT_PUNCT_ERROR, STT_PUNCT_ERROR_FORMAT);
+    g_assert_nonnull (strstr (err->message, "/models/r/punct.bin"));
+    if (!strstr (err->message, cases[c].says))
+      g_error ("case %u: \"%s\" does not say \"%s\"", c, err->message, cases[c].says);
+    g_clear_error (&err);
+    g_bytes_unref (bad);
+  }
+  /* a file of the version before the network is refused, asking for a retrain */
+  guint8 *old = g_memdup2 (data, size);
+  guint32 v3 = 3;
+  memcpy (old + 8, &v3, 4);
+  GBytes *bad = g_bytes_new_take (old, size);
+  g_assert_null (stt_punct_new_from_bytes (bad, "old.bin", &err));
+  g_assert_nonnull (strstr (err->message, "version 3"));
+  g_assert_nonnull (strstr (err->message, "retrain it"));
+  g_clear_error (&err);
+  g_bytes_unref (bad);
+  stt_punct_unref (p);
+  stt_punct_unref (q);
+  g_bytes_unref (a);
+  g_bytes_unref (b);
+  g_bytes_unref (plain);
 }
 
 /* A word written two ways gets the form its neighbour calls for. */
@@ -339,6 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/punct/punctuate-lines", test_punctuate_lines);
   g_test_add_func ("/punct/pauses", test_pauses);
   g_test_add_func ("/punct/corrupt", test_corrupt);
+  g_test_add_func ("/punct/rnn", test_rnn);
   g_test_add_func ("/punct/context-casing", test_context_casing);
   g_test_add_func ("/punct/train-empty", test_train_empty);
   return g_test_run ();

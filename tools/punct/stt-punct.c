@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  *   stt-punct [--model ID|DIR] < words.txt > display.txt
- *   stt-punct train --models-dir DIR [--id UUID] [--split train] TEXT...
+ *   stt-punct train --models-dir DIR [--id UUID] [--split train] [--rnn-hidden N] TEXT...
  *   stt-punct reseg-model --models-dir DIR [--default] [--pause-ms N] [--max-words N] ...
  *
  * See docs/models.md ("Punct models") for the model and the training text.
@@ -108,6 +108,7 @@ run_train (int argc, char **argv)
 {
   char *models_dir = NULL, *id = NULL, *name = NULL, *locale = NULL, *split_arg = NULL;
   int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
+  int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0;
   gboolean is_default = FALSE;
   GOptionEntry entries[] = {
     {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
@@ -125,9 +126,18 @@ run_train (int argc, char **argv)
       "BITS"},
     {"epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the text (default 5)", "N"},
     {"hidden", 0, 0, G_OPTION_ARG_INT, &hidden, "Hidden units of the window network (default "
-      "128; 0 = no network, only the linear model)", "N"},
+      "none when the sentence network is trained, else 128; 0 = no window network)", "N"},
     {"mlp-epochs", 0, 0, G_OPTION_ARG_INT, &mlp_epochs, "Passes of the window network over the "
       "text (default 2)", "N"},
+    {"rnn-hidden", 0, 0, G_OPTION_ARG_INT, &rnn_hidden, "GRU units per direction of the "
+      "sentence network (default 128 for texts of 200,000 words or more, else none; 0 = no "
+      "network)", "N"},
+    {"rnn-epochs", 0, 0, G_OPTION_ARG_INT, &rnn_epochs, "Passes of the sentence network over "
+      "the text (default 3)", "N"},
+    {"rnn-dim", 0, 0, G_OPTION_ARG_INT, &rnn_dim, "Word embedding size of the sentence network "
+      "(default 64)", "N"},
+    {"rnn-window", 0, 0, G_OPTION_ARG_INT, &rnn_window, "Words per window of the sentence "
+      "network, in training and at run time (default 128)", "N"},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new ("TEXT... - train a punct model");
@@ -164,9 +174,17 @@ run_train (int argc, char **argv)
     g_printerr ("stt-punct train: --hidden must be 0..1024, not %d\n", hidden);
     goto out;
   }
+  if (rnn_hidden < -1 || rnn_hidden > 512 || rnn_epochs < 0 || rnn_dim < 0 || rnn_dim > 256
+      || rnn_window < 0 || rnn_window > 1024) {
+    g_printerr ("stt-punct train: --rnn-hidden must be 0..512, --rnn-dim 1..256, --rnn-window "
+        "1..1024 and --rnn-epochs positive\n");
+    goto out;
+  }
   /* -1: not given (the default network); 0: none */
   SttPunctTrainOptions opts = { (guint) MAX (bits, 0), (guint) MAX (epochs, 0),
-    hidden < 0 ? 0 : hidden == 0 ? -1 : hidden, (guint) MAX (mlp_epochs, 0) };
+    hidden < 0 ? 0 : hidden == 0 ? -1 : hidden, (guint) MAX (mlp_epochs, 0),
+    rnn_hidden < 0 ? 0 : rnn_hidden == 0 ? -1 : rnn_hidden, (guint) rnn_epochs,
+    (guint) rnn_dim, (guint) rnn_window };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;
   if (!add_corpus (trainer, argv + 1, split, &n_files, &err)) {

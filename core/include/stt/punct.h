@@ -122,6 +122,12 @@ typedef struct {
                                  * when the text has 200,000 words or more, else none),
                                  * negative = no network */
   guint mlp_epochs;             /* the network's passes over the text; 0 = default (2) */
+  gint rnn_hidden;              /* the sentence network's GRU units per direction: 0 =
+                                 * default (128 when the text has 200,000 words or more,
+                                 * else none), negative = no network */
+  guint rnn_epochs;             /* its passes over the text; 0 = default */
+  guint rnn_dim;                /* its word embedding size; 0 = default */
+  guint rnn_window;             /* its training window in words; 0 = default */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;

@@ -1,0 +1,416 @@
+/* gst-stt — the sentence-level network of the punct model: a bidirectional GRU tagger.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The perceptron and the window network see four words either side; what separates a
+ * sentence end from a comma often lies further away (how the sentence began, whether a verb
+ * has come yet). This network reads the words left to right and right to left with a gated
+ * recurrent unit each (Cho et al. 2014) over word embeddings, and gives every word a softmax
+ * over the marks from both directions' states. Ids are the window network's (the class
+ * entries, else unknown or number).
+ *
+ * Training: windows of `window` words of the whole text (every epoch from a new offset), in
+ * mini-batches, truncated back-propagation through each window, Adam, in a fixed (seeded)
+ * order, single-threaded: the same text gives the same parameters. At run time a long
+ * sequence is cut into windows of the same length overlapping by half, all run as one batch,
+ * and each word takes its marks from the window where it lies most central. The input
+ * projections of a whole batch are one matrix product per direction; each time step is one
+ * product over the batch (OpenBLAS when the build has it).
+ */
+#include "punct-private.h"
+
+#include <math.h>
+#include <string.h>
+
+
+#define L STT_PUNCT_N_LABELS
+/* Windows run together at run time (bounds the memory of one call). */
+#define RUN_GROUP 32
+
+gsize
+punct_rnn_n_params (const PunctRnnShape *s)
+{
+  gsize d = s->dim, h = s->hidden;
+  return (gsize) s->vocab * d + 2 * (3 * h * d + 3 * h * h + 6 * h) + 2 * L * h + L;
+}
+
+void
+punct_rnn_view (PunctRnn *m, const PunctRnnShape *s, float *params)
+{
+  gsize d = s->dim, h = s->hidden;
+  m->shape = *s;
+  m->emb = params;
+  float *p = params + (gsize) s->vocab * d;
+  for (guint dir = 0; dir < 2; dir++) {
+    m->w[dir] = p;
+    p += 3 * h * d;
+    m->u[dir] = p;
+    p += 3 * h * h;
+    m->bw[dir] = p;
+    p += 3 * h;
+    m->bu[dir] = p;
+    p += 3 * h;
+  }
+  m->wo[0] = p;
+  m->wo[1] = p + L * h;
+  m->bo = p + 2 * L * h;
+}
+
+static inline float
+sigmoid (float x)
+{
+  return 1.0f / (1.0f + expf (-x));
+}
+
+/* What a forward pass over a batch of @b sequences of @t words keeps (time-major rows:
+ * row t * b + s). Without @train only h is kept. */
+typedef struct {
+  gsize t, b;
+  float *x;                     /* t*b x dim: the embeddings */
+  float *xw;                    /* t*b x 3h: input projections of one direction */
+  float *hu;                    /* b x 3h: recurrent projections of one step */
+  float *h[2];                  /* t*b x h: each direction's states */
+  float *z[2], *r[2], *n[2], *un[2];    /* t*b x h: gates, candidate, U_n h + b_un */
+  float *logits;                /* t*b x L */
+} Pass;
+
+static void
+pass_init (Pass *p, const PunctRnnShape *s, gsize t, gsize b, gboolean train)
+{
+  gsize rows = t * b, h = s->hidden;
+  memset (p, 0, sizeof *p);
+  p->t = t;
+  p->b = b;
+  p->x = g_new (float, rows * s->dim);
+  p->xw = g_new (float, rows * 3 * h);
+  p->hu = g_new (float, b * 3 * h);
+  p->logits = g_new (float, rows * L);
+  for (guint dir = 0; dir < 2; dir++) {
+    p->h[dir] = g_new (float, rows * h);
+    if (train) {
+      p->z[dir] = g_new (float, rows * h);
+      p->r[dir] = g_new (float, rows * h);
+      p->n[dir] = g_new (float, rows * h);
+      p->un[dir] = g_new (float, rows * h);
+    }
+  }
+}
+
+static void
+pass_clear (Pass *p)
+{
+  g_free (p->x);
+  g_free (p->xw);
+  g_free (p->hu);
+  g_free (p->logits);
+  for (guint dir = 0; dir < 2; dir++) {
+    g_free (p->h[dir]);
+    g_free (p->z[dir]);
+    g_free (p->r[dir]);
+    g_free (p->n[dir]);
+    g_free (p->un[dir]);
+  }
+}
+
+/* One direction: dir 0 runs t = 0..T-1, dir 1 runs T-1..0; the state before the first
+ * step is zero. */
+static void
+run_direction (const PunctRnn *m, Pass *p, guint dir)
+{
+  const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid;
+  punct_gemm (FALSE, TRUE, p->x, m->w[dir], p->xw, T * b, h3, m->shape.dim, FALSE);
+  for (gsize step = 0; step < T; step++) {
+    gsize t = dir == 0 ? step : T - 1 - step;
+    const float *prev = step == 0 ? NULL
+        : p->h[dir] + (dir == 0 ? t - 1 : t + 1) * b * hid;
+    for (gsize s = 0; s < b; s++)
+      memcpy (p->hu + s * h3, m->bu[dir], h3 * sizeof (float));
+    if (prev)
+      punct_gemm (FALSE, TRUE, prev, m->u[dir], p->hu, b, h3, hid, TRUE);
+    float *out = p->h[dir] + t * b * hid;
+    for (gsize s = 0; s < b; s++) {
+      const float *xw = p->xw + (t * b + s) * h3, *hu = p->hu + s * h3;
+      const float *bw = m->bw[dir];
+      gsize row = (t * b + s) * hid;
+      for (gsize j = 0; j < hid; j++) {
+        float z = sigmoid (xw[j] + bw[j] + hu[j]);
+        float r = sigmoid (xw[hid + j] + bw[hid + j] + hu[hid + j]);
+        float un = hu[2 * hid + j];
+        float n = tanhf (xw[2 * hid + j] + bw[2 * hid + j] + r * un);
+        float hp = prev ? prev[s * hid + j] : 0.0f;
+        out[s * hid + j] = (1.0f - z) * n + z * hp;
+        if (p->z[dir]) {
+          p->z[dir][row + j] = z;
+          p->r[dir][row + j] = r;
+          p->n[dir][row + j] = n;
+          p->un[dir][row + j] = un;
+        }
+      }
+    }
+  }
+}
+
+/* Embeddings, both directions and the output logits of the sequences in @ids (time-major). */
+static void
+forward (const PunctRnn *m, Pass *p, const guint32 *ids)
+{
+  const gsize rows = p->t * p->b, dim = m->shape.dim;
+  for (gsize i = 0; i < rows; i++)
+    memcpy (p->x + i * dim, m->emb + (gsize) ids[i] * dim, dim * sizeof (float));
+  run_direction (m, p, 0);
+  run_direction (m, p, 1);
+  for (gsize i = 0; i < rows; i++)
+    memcpy (p->logits + i * L, m->bo, L * sizeof (float));
+  punct_gemm (FALSE, TRUE, p->h[0], m->wo[0], p->logits, rows, L, m->shape.hidden, TRUE);
+  punct_gemm (FALSE, TRUE, p->h[1], m->wo[1], p->logits, rows, L, m->shape.hidden, TRUE);
+}
+
+void
+punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
+{
+  if (n == 0)
+    return;
+  const gsize win = MIN (m->shape.window, n), stride = MAX (win / 2, 1);
+  /* window starts: every stride words, the last one ending at the last word */
+  gsize n_win = win >= n ? 1 : (n - win + stride - 1) / stride + 1;
+  float *best = g_new (float, n);
+  for (guint i = 0; i < n; i++)
+    best[i] = -1.0f;
+  guint32 *batch_ids = g_new (guint32, win * MIN (n_win, RUN_GROUP));
+  for (gsize first = 0; first < n_win; first += RUN_GROUP) {
+    gsize b = MIN (RUN_GROUP, n_win - first);
+    Pass p;
+    pass_init (&p, &m->shape, win, b, FALSE);
+    for (gsize s = 0; s < b; s++) {
+      gsize start = MIN ((first + s) * stride, n - win);
+      for (gsize t = 0; t < win; t++)
+        batch_ids[t * b + s] = ids[start + t];
+    }
+    forward (m, &p, batch_ids);
+    for (gsize s = 0; s < b; s++) {
+      gsize start = MIN ((first + s) * stride, n - win);
+      for (gsize t = 0; t < win; t++) {
+        /* how central the word is in this window; ties go to the earlier window */
+        float c = MIN (t, win - 1 - t);
+        if (c > best[start + t]) {
+          best[start + t] = c;
+          memcpy (out + (start + t) * L, p.logits + (t * b + s) * L, L * sizeof (float));
+        }
+      }
+    }
+    pass_clear (&p);
+  }
+  for (guint i = 0; i < n; i++)
+    punct_log_softmax (out + (gsize) i * L);
+  g_free (batch_ids);
+  g_free (best);
+}
+
+/* ---- training ---- */
+
+#define ADAM_B1 0.9f
+#define ADAM_B2 0.999f
+#define ADAM_EPS 1e-8f
+/* The gradient's norm is clipped to this (recurrent networks have the odd huge step). */
+#define CLIP_NORM 5.0f
+
+typedef struct {
+  PunctRnn m, g;                /* the parameters and a gradient of the same layout */
+  float *params, *grad, *m1, *m2;
+  gsize n_params;
+  guint64 step;
+  float lr;
+  Pass p;
+  float *dh, *dhn, *dxw, *dhu, *dx;
+} Trainer;
+
+/* Back-propagate the @dh (t*b x h: the loss' gradient on this direction's states from the
+ * output layer) through one direction's steps; accumulates the gradients of its parameters
+ * and, in t->dx, of the embeddings. */
+static void
+backward_direction (Trainer *tr, guint dir)
+{
+  Pass *p = &tr->p;
+  const PunctRnn *m = &tr->m;
+  const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid, dim = m->shape.dim;
+  float *dh = tr->dh, *carry = tr->dhn;
+  memset (carry, 0, b * hid * sizeof (float));
+  for (gsize step = 0; step < T; step++) {
+    gsize t = dir == 0 ? T - 1 - step : step;
+    gboolean first = dir == 0 ? t == 0 : t == T - 1;
+    const float *prev = first ? NULL : p->h[dir] + (dir == 0 ? t - 1 : t + 1) * b * hid;
+    for (gsize s = 0; s < b; s++) {
+      gsize row = (t * b + s) * hid;
+      float *dxw = tr->dxw + (t * b + s) * h3, *dhu = tr->dhu + (t * b + s) * h3;
+      for (gsize j = 0; j < hid; j++) {
+        float g = dh[row + j] + carry[s * hid + j];
+        float z = p->z[dir][row + j], r = p->r[dir][row + j], n = p->n[dir][row + j];
+        float hp = prev ? prev[s * hid + j] : 0.0f;
+        float dn = g * (1.0f - z) * (1.0f - n * n);
+        float dz = g * (hp - n) * z * (1.0f - z);
+        float dr = dn * p->un[dir][row + j] * r * (1.0f - r);
+        carry[s * hid + j] = g * z;
+        dxw[j] = dz;
+        dxw[hid + j] = dr;
+        dxw[2 * hid + j] = dn;
+        dhu[j] = dz;
+        dhu[hid + j] = dr;
+        dhu[2 * hid + j] = dn * r;
+      }
+    }
+    if (!first)
+      punct_gemm (FALSE, FALSE, tr->dhu + t * b * h3, m->u[dir], carry, b, hid, h3, TRUE);
+  }
+  const gsize rows = T * b;
+  /* U: each step's recurrent gradient times the state it read (none at the first step) */
+  if (T > 1) {
+    if (dir == 0)
+      punct_gemm (TRUE, FALSE, tr->dhu + b * h3, p->h[dir], tr->g.u[dir], h3, hid, rows - b, TRUE);
+    else
+      punct_gemm (TRUE, FALSE, tr->dhu, p->h[dir] + b * hid, tr->g.u[dir], h3, hid, rows - b, TRUE);
+  }
+  for (gsize i = 0; i < rows; i++)
+    for (gsize j = 0; j < h3; j++) {
+      tr->g.bu[dir][j] += tr->dhu[i * h3 + j];
+      tr->g.bw[dir][j] += tr->dxw[i * h3 + j];
+    }
+  punct_gemm (TRUE, FALSE, tr->dxw, p->x, tr->g.w[dir], h3, dim, rows, TRUE);
+  punct_gemm (FALSE, FALSE, tr->dxw, m->w[dir], tr->dx, rows, dim, h3, dir == 0);
+}
+
+/* One batch: forward, loss gradient, backward, Adam. Returns the summed log loss. */
+static double
+train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
+{
+  Pass *p = &tr->p;
+  PunctRnn *m = &tr->m;
+  const gsize rows = p->t * p->b, hid = m->shape.hidden, dim = m->shape.dim;
+  forward (m, p, ids);
+  double loss = 0;
+  for (gsize i = 0; i < rows; i++) {
+    float *v = p->logits + i * L;
+    punct_log_softmax (v);
+    loss -= v[labels[i]];
+    for (guint l = 0; l < L; l++)
+      v[l] = (expf (v[l]) - (l == labels[i])) / rows;
+  }
+  memset (tr->grad, 0, tr->n_params * sizeof (float));
+  punct_gemm (TRUE, FALSE, p->logits, p->h[0], tr->g.wo[0], L, hid, rows, FALSE);
+  punct_gemm (TRUE, FALSE, p->logits, p->h[1], tr->g.wo[1], L, hid, rows, FALSE);
+  for (gsize i = 0; i < rows; i++)
+    for (guint l = 0; l < L; l++)
+      tr->g.bo[l] += p->logits[i * L + l];
+  /* the backward direction first: its pass writes dx, the forward one adds to it */
+  for (gint dir = 1; dir >= 0; dir--) {
+    punct_gemm (FALSE, FALSE, p->logits, m->wo[dir], tr->dh, rows, hid, L, FALSE);
+    backward_direction (tr, dir);
+  }
+  for (gsize i = 0; i < rows; i++) {
+    float *g = tr->g.emb + (gsize) ids[i] * dim;
+    for (gsize e = 0; e < dim; e++)
+      g[e] += tr->dx[i * dim + e];
+  }
+  double norm = 0;
+  for (gsize e = 0; e < tr->n_params; e++)
+    norm += (double) tr->grad[e] * tr->grad[e];
+  float clip = norm > CLIP_NORM * CLIP_NORM ? CLIP_NORM / (float) sqrt (norm) : 1.0f;
+  tr->step++;
+  float c1 = 1.0f - powf (ADAM_B1, tr->step), c2 = 1.0f - powf (ADAM_B2, tr->step);
+  float lr = tr->lr * sqrtf (c2) / c1;
+  for (gsize e = 0; e < tr->n_params; e++) {
+    float g = tr->grad[e] * clip;
+    tr->m1[e] = ADAM_B1 * tr->m1[e] + (1.0f - ADAM_B1) * g;
+    tr->m2[e] = ADAM_B2 * tr->m2[e] + (1.0f - ADAM_B2) * g * g;
+    tr->params[e] -= lr * tr->m1[e] / (sqrtf (tr->m2[e]) + ADAM_EPS);
+  }
+  return loss;
+}
+
+float *
+punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
+    gsize n_tokens, guint epochs, guint batch, float lr)
+{
+  Trainer tr;
+  memset (&tr, 0, sizeof tr);
+  punct_blas_single_thread ();
+  shape->window = MIN (shape->window, n_tokens);
+  PunctRnnShape s = *shape;
+  tr.n_params = punct_rnn_n_params (&s);
+  tr.params = g_new (float, tr.n_params);
+  tr.grad = g_new0 (float, tr.n_params);
+  tr.m1 = g_new0 (float, tr.n_params);
+  tr.m2 = g_new0 (float, tr.n_params);
+  tr.lr = lr;
+  punct_rnn_view (&tr.m, &s, tr.params);
+  punct_rnn_view (&tr.g, &s, tr.grad);
+  guint64 seed = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  const gsize hid = s.hidden, dim = s.dim;
+  for (gsize e = 0; e < (gsize) s.vocab * dim; e++)
+    tr.params[e] = punct_uniform (&seed, 0.1f);
+  float rw = 1.0f / sqrtf (dim), ru = 1.0f / sqrtf (hid);
+  for (guint dir = 0; dir < 2; dir++) {
+    for (gsize e = 0; e < 3 * hid * dim; e++)
+      tr.m.w[dir][e] = punct_uniform (&seed, rw);
+    for (gsize e = 0; e < 3 * hid * hid; e++)
+      tr.m.u[dir][e] = punct_uniform (&seed, ru);
+    memset (tr.m.bw[dir], 0, 3 * hid * sizeof (float));
+    memset (tr.m.bu[dir], 0, 3 * hid * sizeof (float));
+  }
+  for (gsize e = 0; e < 2 * L * hid; e++)
+    tr.m.wo[0][e] = punct_uniform (&seed, ru);
+  memset (tr.m.bo, 0, L * sizeof (float));
+
+  const gsize win = s.window;
+  gsize n_win = n_tokens / win;
+  batch = MAX (1, MIN (batch, n_win));
+  pass_init (&tr.p, &s, win, batch, TRUE);
+  gsize rows = win * batch;
+  tr.dh = g_new (float, rows * hid);
+  tr.dhn = g_new (float, batch * hid);
+  tr.dxw = g_new (float, rows * 3 * hid);
+  tr.dhu = g_new (float, rows * 3 * hid);
+  tr.dx = g_new (float, rows * dim);
+  gsize *starts = g_new (gsize, n_win);
+  guint32 *b_ids = g_new (guint32, rows);
+  guint8 *b_labels = g_new (guint8, rows);
+  for (guint ep = 0; ep < epochs; ep++) {
+    /* every epoch cuts the text at other places */
+    gsize offset = ep == 0 || n_tokens < 2 * win ? 0 : punct_next_random (&seed) % win;
+    gsize n = (n_tokens - offset) / win;
+    for (gsize w = 0; w < n; w++)
+      starts[w] = offset + w * win;
+    for (gsize i = n; i > 1; i--) {
+      gsize j = punct_next_random (&seed) % i, tmp = starts[i - 1];
+      starts[i - 1] = starts[j];
+      starts[j] = tmp;
+    }
+    double loss = 0;
+    /* a last partial batch is filled up with the epoch's first windows */
+    gsize n_batches = 0;
+    for (gsize first = 0; first < n; first += batch, n_batches++) {
+      for (gsize sq = 0; sq < batch; sq++) {
+        gsize start = starts[(first + sq) % n];
+        for (gsize t = 0; t < win; t++) {
+          b_ids[t * batch + sq] = ids[start + t];
+          b_labels[t * batch + sq] = labels[start + t];
+        }
+      }
+      loss += train_batch (&tr, b_ids, b_labels);
+    }
+    if (g_getenv ("STT_PUNCT_VERBOSE"))
+      g_printerr ("punct rnn: epoch %u, mean loss %.4f\n", ep + 1,
+          n_batches ? loss / (n_batches * rows) : 0.0);
+  }
+  g_free (starts);
+  g_free (b_ids);
+  g_free (b_labels);
+  g_free (tr.dh);
+  g_free (tr.dhn);
+  g_free (tr.dxw);
+  g_free (tr.dhu);
+  g_free (tr.dx);
+  pass_clear (&tr.p);
+  g_free (tr.grad);
+  g_free (tr.m1);
+  g_free (tr.m2);
+  return tr.params;
+}
