@@ -27,5 +27,3 @@ struct _SttAcousticTables {
   float wlin[256];                 /* linear weight of each quantised value */
 };
 
-/* Once per process: OpenBLAS to one thread (streams are the parallelism). */
-void stt_acoustic_blas_init (void);

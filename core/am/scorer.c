@@ -33,18 +33,6 @@ struct _SttAcousticScorer {
   float *lacc;          /* n_sen: logs taken out of the product to avoid underflow */
 };
 
-void
-stt_acoustic_blas_init (void)
-{
-#ifdef STT_HAVE_BLAS
-  static gsize once;
-  if (g_once_init_enter (&once)) {
-    openblas_set_num_threads (1);
-    g_once_init_leave (&once, 1);
-  }
-#endif
-}
-
 gboolean
 stt_acoustic_have_blas (void)
 {

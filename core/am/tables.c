@@ -8,6 +8,7 @@
  * keeps μ, h and the constant per Gaussian instead.
  */
 #include "scorer-private.h"
+#include "../util/blas.h"
 
 #include <math.h>
 
@@ -135,7 +136,7 @@ stt_acoustic_tables_new (SttMdef *mdef, SttGauden *means, SttGauden *vars, SttMi
   /* each stream's sum is at least the weight of the best Gaussian (e = 1) >= wlin[255] */
   t->no_underflow = 255.0 * unit * t->n_feat < 80.0;
   t->q = stt_mixw_row (mixw, 0, 0);
-  stt_acoustic_blas_init ();
+  stt_blas_single_thread ();
   return t;
 }
 

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "punct-private.h"
+#include "../util/blas.h"
 
 #include <math.h>
 #include <string.h>
@@ -139,7 +140,7 @@ validate (SttPunct *p, const char *where, GError **error)
         || !check_floats (&h->rnn_weight, 2, where, "sentence network weight", error))
       return FALSE;
     punct_rnn_view (&p->rnn, rs, params);
-    punct_blas_single_thread ();
+    stt_blas_single_thread ();
   }
   if (h->strings_size > 0 && p->pool[h->strings_size - 1] != '\0')
     return format_error (error, where, "the string pool at byte %" G_GSIZE_FORMAT

@@ -58,15 +58,3 @@ punct_uniform (guint64 *s, float range)
 {
   return ((punct_next_random (s) >> 40) / (float) (1 << 24) * 2.0f - 1.0f) * range;
 }
-
-void
-punct_blas_single_thread (void)
-{
-#ifdef STT_HAVE_BLAS
-  static gsize once;
-  if (g_once_init_enter (&once)) {
-    openblas_set_num_threads (1);
-    g_once_init_leave (&once, 1);
-  }
-#endif
-}

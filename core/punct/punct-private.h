@@ -212,9 +212,6 @@ void punct_log_softmax (float *v);
 guint64 punct_next_random (guint64 *s);
 /* Uniform in [-@range, @range). */
 float punct_uniform (guint64 *s, float range);
-/* OpenBLAS on one thread (once per process): training stays deterministic, and callers
- * running many predictions at once do not oversubscribe the cores. */
-void punct_blas_single_thread (void);
 gsize punct_rnn_n_params (const PunctRnnShape *shape);
 /* Point @m at the parameters in @params (punct_rnn_n_params floats). */
 void punct_rnn_view (PunctRnn *m, const PunctRnnShape *shape, float *params);

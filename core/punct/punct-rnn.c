@@ -17,6 +17,7 @@
  * product over the batch (OpenBLAS when the build has it).
  */
 #include "punct-private.h"
+#include "../util/blas.h"
 
 #include <math.h>
 #include <string.h>
@@ -331,7 +332,7 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
 {
   Trainer tr;
   memset (&tr, 0, sizeof tr);
-  punct_blas_single_thread ();
+  stt_blas_single_thread ();
   shape->window = MIN (shape->window, n_tokens);
   PunctRnnShape s = *shape;
   tr.n_params = punct_rnn_n_params (&s);

@@ -4,7 +4,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 //   tools/dev/bench-service.sh [--max K] [--files N] [--segment-silence MS] [--pipeline DESC]
-//                              [--tail MS] [--only K] [--aligned] [--ramp MS] [--lead MS]
+//                              [--tail MS] [--only K] [--aligned] [--lead MS]
 //                              [--per-stream N] [--verbose]
 //
 // Each client is what a Speech SDK client with Speech_SegmentationSilenceTimeoutMs set sends:
@@ -47,14 +47,13 @@ const data = process.env.STT_TEST_DATA || path.join(__dirname, '..', '..', '..',
 const BUDGET_MS = 500;
 const VERBOSE = args.includes('--verbose');      // one line per phrase on stderr
 // Independent microphones are not synchronised: each client starts its 100 ms chunk clock at
-// a random phase (uniform in 0-100 ms, or 0-MS with --ramp MS; fixed seed, so every run draws
-// the same phases). --aligned starts every clock at once, so all K chunks arrive in the same
-// instant (the worst case: every chunk of a tick waits for the others' processing).
+// a random phase (uniform in 0-100 ms; fixed seed, so every run draws the same phases).
+// --aligned starts every clock at once, so all K chunks arrive in the same instant (the worst
+// case: every chunk of a tick waits for the others' processing).
 const ALIGNED = args.includes('--aligned');
 let seed = 12345;
 const random = (n) => { seed = (seed * 48271) % 2147483647; return seed % n; };
-const RAMP = parseInt(opt('ramp', '100'), 10);
-const nextPhase = () => ALIGNED ? 0 : random(RAMP);
+const nextPhase = () => ALIGNED ? 0 : random(100);
 // --lead MS: every stream is connected and sending from the start, but its speaker starts
 // talking after a random 0-MS ms of silence (10 ms steps), as users do after they open the
 // microphone. By default (0) all K speakers start at once, so the search's busiest moment
