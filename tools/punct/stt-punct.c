@@ -140,7 +140,7 @@ run_train (int argc, char **argv)
     {"rnn-window", 0, 0, G_OPTION_ARG_INT, &rnn_window, "Words per window of the sentence "
       "network, in training and at run time (default 128)", "N"},
     {"rnn-members", 0, 0, G_OPTION_ARG_INT, &rnn_members, "Sentence networks trained with "
-      "different seeds whose log-probabilities are averaged (1..4, default 1)", "N"},
+      "different seeds whose log-probabilities are averaged (1..4, default 2)", "N"},
     {"rnn-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_dropout, "Dropout of the sentence "
       "network's embeddings and output states in training (0..0.9, default 0)", "P"},
     {"rnn-lr-end", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_lr_end, "The sentence network's learning "
