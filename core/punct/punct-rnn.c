@@ -10,7 +10,11 @@
  *
  * Training: windows of `window` words of the whole text (every epoch from a new offset), in
  * mini-batches, truncated back-propagation through each window, Adam, in a fixed (seeded)
- * order, single-threaded: the same text gives the same parameters. At run time a long
+ * order, single-threaded: the same text gives the same parameters. Optional, for experiments:
+ * inverted dropout of the embeddings and of the states the output layer reads (training only,
+ * masks from the seeded generator), a learning rate falling linearly over the training, a
+ * heavier loss on question marks. A model may hold several networks trained from different
+ * seeds; their log-probabilities are averaged (punct_rnn_ensemble_log_probs). At run time a long
  * sequence is cut into windows of the same length overlapping by half, all run as one batch,
  * and each word takes its marks from the window where it lies most central. The input
  * projections of a whole batch are one matrix product per direction; each time step is one
