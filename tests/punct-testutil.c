@@ -35,7 +35,7 @@ GBytes *
 punct_test_train_bytes_with_rnn (const char *const *names, gint hidden)
 {
   /* no window network; a small sentence network, one pass, windows of 32 words */
-  SttPunctTrainOptions opts = { 16, 3, -1, 1, hidden, 1, 8, 32 };
+  SttPunctTrainOptions opts = { 16, 3, -1, 1, hidden, 1, 8, 32, 1 };
   return punct_test_train_bytes_with_options (names, &opts);
 }
 

@@ -20,7 +20,7 @@ struct _SttPunct {
   const PunctCaseEntry *contexts; /* key, written form */
   const char *pool;
   PunctMlp mlp;                 /* hidden 0: none */
-  PunctRnn rnn;                 /* hidden 0: none */
+  PunctRnn rnn[PUNCT_RNN_MAX_MEMBERS];  /* header->rnn_members of them */
 };
 
 static gboolean
@@ -105,8 +105,14 @@ validate (SttPunct *p, const char *where, GError **error)
     return format_error (error, where, "the sentence network's shape at byte 152 (dim %u, "
         "hidden %u, vocabulary %u, window %u) is outside the limits or does not match the %u "
         "class entries", rs->dim, rs->hidden, rs->vocab, rs->window, h->n_class_entries);
+  if (rs->hidden ? h->rnn_members < 1 || h->rnn_members > PUNCT_RNN_MAX_MEMBERS
+      : h->rnn_members != 0)
+    return format_error (error, where, "%u sentence networks at byte 100, expected %s",
+        h->rnn_members, rs->hidden ? "1.." G_STRINGIFY (PUNCT_RNN_MAX_MEMBERS)
+        : "0 (the sentence network's shape has no units)");
   gsize n_mlp = ms->hidden ? punct_mlp_n_params (ms) : 0;
-  gsize n_rnn = rs->hidden ? punct_rnn_n_params (rs) : 0;
+  gsize n_one_rnn = rs->hidden ? punct_rnn_n_params (rs) : 0;
+  gsize n_rnn = n_one_rnn * h->rnn_members;
   gsize n_weights = ((gsize) 1 << h->hash_bits) * STT_PUNCT_N_LABELS;
   gsize weights_off = PUNCT_ALIGN8 (sizeof (PunctHeader));
   gsize mlp_off = weights_off + n_weights * sizeof (PunctWeight);
@@ -139,7 +145,8 @@ validate (SttPunct *p, const char *where, GError **error)
     if (!check_floats (params, n_rnn, where, "sentence network parameter", error)
         || !check_floats (&h->rnn_weight, 2, where, "sentence network weight", error))
       return FALSE;
-    punct_rnn_view (&p->rnn, rs, params);
+    for (guint k = 0; k < h->rnn_members; k++)
+      punct_rnn_view (&p->rnn[k], rs, params + k * n_one_rnn);
     stt_blas_single_thread ();
   }
   if (h->strings_size > 0 && p->pool[h->strings_size - 1] != '\0')
@@ -314,7 +321,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     }
     if (h->rnn.hidden) {
       rnn = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
-      punct_rnn_log_probs (&punct->rnn, ids, n, rnn);
+      punct_rnn_ensemble_log_probs (punct->rnn, h->rnn_members, ids, n, rnn);
     }
     g_free (ids);
   }

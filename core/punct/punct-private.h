@@ -5,7 +5,7 @@
 #include "stt/punct.h"
 
 #define PUNCT_MAGIC "STTPUNC1"
-#define PUNCT_VERSION 4
+#define PUNCT_VERSION 5
 #define PUNCT_MIN_BITS 8
 #define PUNCT_MAX_BITS 24
 #define PUNCT_N_PAUSE_BUCKETS 4
@@ -28,8 +28,8 @@ typedef struct {
 
 /* punct.bin: this header, then gint16 weights[2^hash_bits][STT_PUNCT_N_LABELS] (times
  * weight_scale), then the network's float parameters (punct_mlp_n_params, zero-padded to 8
- * bytes), then the
- * sentence network's float parameters (punct_rnn_n_params, zero-padded to 8 bytes), then
+ * bytes), then the sentence networks' float parameters (rnn_members times punct_rnn_n_params,
+ * one network after the other, zero-padded to 8 bytes), then
  * PunctCaseEntry[n_case_entries] sorted by key (strcmp), then PunctCaseEntry[n_class_entries]
  * (the word classes: key, class number) sorted by key, then PunctCaseEntry[n_context_entries]
  * (written forms next to a given word: keys PUNCT_CONTEXT_LEFT "prev word" and
@@ -47,7 +47,9 @@ typedef struct {
    * (see punct_pause_bucket); bucket 0 = unknown or short. */
   float pause_bonus[PUNCT_N_PAUSE_BUCKETS][STT_PUNCT_N_LABELS];
   float weight_scale;           /* a stored weight times this is its value */
-  guint32 reserved;
+  /* How many sentence networks of the shape rnn follow one another (an ensemble whose
+   * log-probabilities are averaged): 1..PUNCT_RNN_MAX_MEMBERS, 0 when rnn.hidden is 0. */
+  guint32 rnn_members;
   PunctMlpShape mlp;
   float mlp_weight;             /* the network's log-probabilities count this much */
   /* Added to the score of each label (none, comma, period, question; the first and the last
@@ -192,6 +194,7 @@ float *punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const gu
 #define PUNCT_RNN_MAX_DIM 256
 #define PUNCT_RNN_MAX_HIDDEN 512
 #define PUNCT_RNN_MAX_WINDOW 1024
+#define PUNCT_RNN_MAX_MEMBERS 4
 
 typedef struct {
   PunctRnnShape shape;
@@ -217,8 +220,24 @@ gsize punct_rnn_n_params (const PunctRnnShape *shape);
 void punct_rnn_view (PunctRnn *m, const PunctRnnShape *shape, float *params);
 /* The log-probability of each mark after each of the @n words (@out: n x STT_PUNCT_N_LABELS). */
 void punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out);
+/* The mean of the @n_nets networks' log-probabilities (an ensemble; one network: its own). */
+void punct_rnn_ensemble_log_probs (const PunctRnn *nets, guint n_nets, const guint32 *ids,
+    guint n, float *out);
+
+/* How a sentence network is trained. */
+typedef struct {
+  guint epochs;                 /* passes over the text */
+  guint batch;                  /* windows per mini-batch */
+  float lr, lr_end;             /* Adam's learning rate falls linearly from lr to lr_end */
+  float dropout_emb;            /* inverted dropout of the embeddings (training only) */
+  float dropout_out;            /* ... and of the states the output layer reads */
+  float question_weight;        /* a question mark's loss counts this much (others 1) */
+  guint64 seed;                 /* initial weights, window offsets and order, dropout; 0 =
+                                 * the default seed */
+} PunctRnnTrainParams;
+
 /* Train a network on the word ids and marks of the text (@n_tokens words; windows of
  * shape->window words, lowered to @n_tokens when the text is shorter); returns its
  * parameters, newly allocated. Deterministic. */
 float *punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
-    gsize n_tokens, guint epochs, guint batch, float lr);
+    gsize n_tokens, const PunctRnnTrainParams *params);

@@ -10,7 +10,11 @@
  *
  * Training: windows of `window` words of the whole text (every epoch from a new offset), in
  * mini-batches, truncated back-propagation through each window, Adam, in a fixed (seeded)
- * order, single-threaded: the same text gives the same parameters. At run time a long
+ * order, single-threaded: the same text gives the same parameters. Optional, for experiments:
+ * inverted dropout of the embeddings and of the states the output layer reads (training only,
+ * masks from the seeded generator), a learning rate falling linearly over the training, a
+ * heavier loss on question marks. A model may hold several networks trained from different
+ * seeds; their log-probabilities are averaged (punct_rnn_ensemble_log_probs). At run time a long
  * sequence is cut into windows of the same length overlapping by half, all run as one batch,
  * and each word takes its marks from the window where it lies most central. The input
  * projections of a whole batch are one matrix product per direction; each time step is one
@@ -72,10 +76,15 @@ typedef struct {
   float *h[2];                  /* t*b x h: each direction's states */
   float *z[2], *r[2], *n[2], *un[2];    /* t*b x h: gates, candidate, U_n h + b_un */
   float *logits;                /* t*b x L */
+  /* training with dropout only: the embeddings' mask (t*b x dim) and the states' masks (t*b
+   * x h; 0 or 1 / (1 - rate), inverted dropout) and the masked states the output layer
+   * reads; NULL otherwise (run time reads the states as they are) */
+  float *xmask, *hmask[2], *hd[2];
 } Pass;
 
 static void
-pass_init (Pass *p, const PunctRnnShape *s, gsize t, gsize b, gboolean train)
+pass_init (Pass *p, const PunctRnnShape *s, gsize t, gsize b, gboolean train,
+    gboolean drop_x, gboolean drop_h)
 {
   gsize rows = t * b, h = s->hidden;
   memset (p, 0, sizeof *p);
@@ -85,8 +94,14 @@ pass_init (Pass *p, const PunctRnnShape *s, gsize t, gsize b, gboolean train)
   p->xw = g_new (float, rows * 3 * h);
   p->hu = g_new (float, b * 3 * h);
   p->logits = g_new (float, rows * L);
+  if (drop_x)
+    p->xmask = g_new (float, rows * s->dim);
   for (guint dir = 0; dir < 2; dir++) {
     p->h[dir] = g_new (float, rows * h);
+    if (drop_h) {
+      p->hmask[dir] = g_new (float, rows * h);
+      p->hd[dir] = g_new (float, rows * h);
+    }
     if (train) {
       p->z[dir] = g_new (float, rows * h);
       p->r[dir] = g_new (float, rows * h);
@@ -103,8 +118,11 @@ pass_clear (Pass *p)
   g_free (p->xw);
   g_free (p->hu);
   g_free (p->logits);
+  g_free (p->xmask);
   for (guint dir = 0; dir < 2; dir++) {
     g_free (p->h[dir]);
+    g_free (p->hmask[dir]);
+    g_free (p->hd[dir]);
     g_free (p->z[dir]);
     g_free (p->r[dir]);
     g_free (p->n[dir]);
@@ -150,19 +168,30 @@ run_direction (const PunctRnn *m, Pass *p, guint dir)
   }
 }
 
-/* Embeddings, both directions and the output logits of the sequences in @ids (time-major). */
+/* Embeddings, both directions and the output logits of the sequences in @ids (time-major);
+ * with the pass' dropout masks when it has them (training). */
 static void
 forward (const PunctRnn *m, Pass *p, const guint32 *ids)
 {
-  const gsize rows = p->t * p->b, dim = m->shape.dim;
+  const gsize rows = p->t * p->b, dim = m->shape.dim, hid = m->shape.hidden;
   for (gsize i = 0; i < rows; i++)
     memcpy (p->x + i * dim, m->emb + (gsize) ids[i] * dim, dim * sizeof (float));
+  if (p->xmask)
+    for (gsize e = 0; e < rows * dim; e++)
+      p->x[e] *= p->xmask[e];
   run_direction (m, p, 0);
   run_direction (m, p, 1);
   for (gsize i = 0; i < rows; i++)
     memcpy (p->logits + i * L, m->bo, L * sizeof (float));
-  punct_gemm (FALSE, TRUE, p->h[0], m->wo[0], p->logits, rows, L, m->shape.hidden, TRUE);
-  punct_gemm (FALSE, TRUE, p->h[1], m->wo[1], p->logits, rows, L, m->shape.hidden, TRUE);
+  for (guint dir = 0; dir < 2; dir++) {
+    const float *h = p->h[dir];
+    if (p->hmask[dir]) {
+      for (gsize e = 0; e < rows * hid; e++)
+        p->hd[dir][e] = p->h[dir][e] * p->hmask[dir][e];
+      h = p->hd[dir];
+    }
+    punct_gemm (FALSE, TRUE, h, m->wo[dir], p->logits, rows, L, hid, TRUE);
+  }
 }
 
 void
@@ -180,7 +209,7 @@ punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
   for (gsize first = 0; first < n_win; first += RUN_GROUP) {
     gsize b = MIN (RUN_GROUP, n_win - first);
     Pass p;
-    pass_init (&p, &m->shape, win, b, FALSE);
+    pass_init (&p, &m->shape, win, b, FALSE, FALSE, FALSE);
     for (gsize s = 0; s < b; s++) {
       gsize start = MIN ((first + s) * stride, n - win);
       for (gsize t = 0; t < win; t++)
@@ -206,6 +235,27 @@ punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
   g_free (best);
 }
 
+void
+punct_rnn_ensemble_log_probs (const PunctRnn *nets, guint n_nets, const guint32 *ids, guint n,
+    float *out)
+{
+  if (n == 0 || n_nets == 0)
+    return;
+  punct_rnn_log_probs (&nets[0], ids, n, out);
+  if (n_nets == 1)
+    return;
+  const gsize size = (gsize) n * L;
+  float *one = g_new (float, size);
+  for (guint k = 1; k < n_nets; k++) {
+    punct_rnn_log_probs (&nets[k], ids, n, one);
+    for (gsize e = 0; e < size; e++)
+      out[e] += one[e];
+  }
+  for (gsize e = 0; e < size; e++)
+    out[e] /= n_nets;
+  g_free (one);
+}
+
 /* ---- training ---- */
 
 #define ADAM_B1 0.9f
@@ -218,8 +268,9 @@ typedef struct {
   PunctRnn m, g;                /* the parameters and a gradient of the same layout */
   float *params, *grad, *m1, *m2;
   gsize n_params;
-  guint64 step;
-  float lr;
+  guint64 step, n_steps;        /* Adam steps taken, and in all */
+  PunctRnnTrainParams tp;
+  guint64 seed;                 /* draws the dropout masks */
   Pass p;
   float *dh, *dhn, *dxw, *dhu, *dx;
 } Trainer;
@@ -278,6 +329,16 @@ backward_direction (Trainer *tr, guint dir)
   punct_gemm (FALSE, FALSE, tr->dxw, m->w[dir], tr->dx, rows, dim, h3, dir == 0);
 }
 
+/* Inverted dropout: each of the @n entries is 0 with probability @rate, else 1 / (1 - rate). */
+static void
+draw_mask (guint64 *seed, float *mask, gsize n, float rate)
+{
+  const float keep = 1.0f / (1.0f - rate);
+  const guint64 cut = (guint64) (rate * 16777216.0f);
+  for (gsize e = 0; e < n; e++)
+    mask[e] = (punct_next_random (seed) >> 40) < cut ? 0.0f : keep;
+}
+
 /* One batch: forward, loss gradient, backward, Adam. Returns the summed log loss. */
 static double
 train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
@@ -285,26 +346,40 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
   Pass *p = &tr->p;
   PunctRnn *m = &tr->m;
   const gsize rows = p->t * p->b, hid = m->shape.hidden, dim = m->shape.dim;
+  if (p->xmask)
+    draw_mask (&tr->seed, p->xmask, rows * dim, tr->tp.dropout_emb);
+  for (guint dir = 0; dir < 2; dir++)
+    if (p->hmask[dir])
+      draw_mask (&tr->seed, p->hmask[dir], rows * hid, tr->tp.dropout_out);
   forward (m, p, ids);
   double loss = 0;
   for (gsize i = 0; i < rows; i++) {
     float *v = p->logits + i * L;
     punct_log_softmax (v);
     loss -= v[labels[i]];
+    /* a question mark's loss counts question_weight times (they are rare) */
+    float wt = labels[i] == STT_PUNCT_QUESTION ? tr->tp.question_weight : 1.0f;
     for (guint l = 0; l < L; l++)
-      v[l] = (expf (v[l]) - (l == labels[i])) / rows;
+      v[l] = wt * (expf (v[l]) - (l == labels[i])) / rows;
   }
   memset (tr->grad, 0, tr->n_params * sizeof (float));
-  punct_gemm (TRUE, FALSE, p->logits, p->h[0], tr->g.wo[0], L, hid, rows, FALSE);
-  punct_gemm (TRUE, FALSE, p->logits, p->h[1], tr->g.wo[1], L, hid, rows, FALSE);
+  for (guint dir = 0; dir < 2; dir++)
+    punct_gemm (TRUE, FALSE, p->logits, p->hd[dir] ? p->hd[dir] : p->h[dir], tr->g.wo[dir], L,
+        hid, rows, FALSE);
   for (gsize i = 0; i < rows; i++)
     for (guint l = 0; l < L; l++)
       tr->g.bo[l] += p->logits[i * L + l];
   /* the backward direction first: its pass writes dx, the forward one adds to it */
   for (gint dir = 1; dir >= 0; dir--) {
     punct_gemm (FALSE, FALSE, p->logits, m->wo[dir], tr->dh, rows, hid, L, FALSE);
+    if (p->hmask[dir])
+      for (gsize e = 0; e < rows * hid; e++)
+        tr->dh[e] *= p->hmask[dir][e];
     backward_direction (tr, dir);
   }
+  if (p->xmask)
+    for (gsize e = 0; e < rows * dim; e++)
+      tr->dx[e] *= p->xmask[e];
   for (gsize i = 0; i < rows; i++) {
     float *g = tr->g.emb + (gsize) ids[i] * dim;
     for (gsize e = 0; e < dim; e++)
@@ -314,9 +389,12 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
   for (gsize e = 0; e < tr->n_params; e++)
     norm += (double) tr->grad[e] * tr->grad[e];
   float clip = norm > CLIP_NORM * CLIP_NORM ? CLIP_NORM / (float) sqrt (norm) : 1.0f;
+  /* the learning rate falls linearly from lr to lr_end over the whole training */
+  double progress = tr->n_steps > 1 ? MIN (1.0, (double) tr->step / (tr->n_steps - 1)) : 0.0;
+  float base = tr->tp.lr + (float) progress * (tr->tp.lr_end - tr->tp.lr);
   tr->step++;
   float c1 = 1.0f - powf (ADAM_B1, tr->step), c2 = 1.0f - powf (ADAM_B2, tr->step);
-  float lr = tr->lr * sqrtf (c2) / c1;
+  float lr = base * sqrtf (c2) / c1;
   for (gsize e = 0; e < tr->n_params; e++) {
     float g = tr->grad[e] * clip;
     tr->m1[e] = ADAM_B1 * tr->m1[e] + (1.0f - ADAM_B1) * g;
@@ -328,10 +406,14 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
 
 float *
 punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
-    gsize n_tokens, guint epochs, guint batch, float lr)
+    gsize n_tokens, const PunctRnnTrainParams *tp)
 {
   Trainer tr;
   memset (&tr, 0, sizeof tr);
+  tr.tp = *tp;
+  tr.tp.dropout_emb = CLAMP (tr.tp.dropout_emb, 0.0f, 0.9f);
+  tr.tp.dropout_out = CLAMP (tr.tp.dropout_out, 0.0f, 0.9f);
+  guint epochs = tp->epochs, batch = tp->batch;
   stt_blas_single_thread ();
   shape->window = MIN (shape->window, n_tokens);
   PunctRnnShape s = *shape;
@@ -340,10 +422,10 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
   tr.grad = g_new0 (float, tr.n_params);
   tr.m1 = g_new0 (float, tr.n_params);
   tr.m2 = g_new0 (float, tr.n_params);
-  tr.lr = lr;
   punct_rnn_view (&tr.m, &s, tr.params);
   punct_rnn_view (&tr.g, &s, tr.grad);
-  guint64 seed = G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  guint64 seed = tp->seed ? tp->seed : G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  tr.seed = seed ^ G_GUINT64_CONSTANT (0xd1b54a32d192ed03);
   const gsize hid = s.hidden, dim = s.dim;
   for (gsize e = 0; e < (gsize) s.vocab * dim; e++)
     tr.params[e] = punct_uniform (&seed, 0.1f);
@@ -363,7 +445,8 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
   const gsize win = s.window;
   gsize n_win = n_tokens / win;
   batch = MAX (1, MIN (batch, n_win));
-  pass_init (&tr.p, &s, win, batch, TRUE);
+  pass_init (&tr.p, &s, win, batch, TRUE, tr.tp.dropout_emb > 0, tr.tp.dropout_out > 0);
+  tr.n_steps = (guint64) epochs * ((n_win + batch - 1) / batch);
   gsize rows = win * batch;
   tr.dh = g_new (float, rows * hid);
   tr.dhn = g_new (float, batch * hid);

@@ -232,6 +232,7 @@ test_corrupt (void)
     {120, 3, size, "network's shape"},               /* vocabulary against the classes */
     {132, 0x7fc00000, size, "not finite"},           /* a NaN comma bias */
     {148, 0x7fffffff, size, "bytes"},                /* context entries */
+    {100, 1, size, "sentence networks at byte 100"}, /* a member of no network */
   };
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
     guint8 *copy = g_memdup2 (data, size);
@@ -295,7 +296,8 @@ test_rnn (void)
   guint32 h[44];
   memcpy (h, data, sizeof h);
   guint32 bits = h[3], dim = h[38], hidden = h[39], vocab = h[40], window = h[41];
-  g_assert_cmpuint (h[2], ==, 4);               /* the version that has the network */
+  g_assert_cmpuint (h[2], ==, 5);               /* the version with ensembles */
+  g_assert_cmpuint (h[25], ==, 1);              /* one sentence network */
   g_assert_cmpuint (h[29], ==, 0);              /* no window network */
   g_assert_cmpuint (dim, ==, 8);
   g_assert_cmpuint (hidden, ==, 12);
@@ -348,6 +350,9 @@ test_rnn (void)
     {156, 5000, size, "sentence network's shape"},     /* hidden units */
     {160, 3, size, "sentence network's shape"},        /* vocabulary against the classes */
     {164, 0, size, "sentence network's shape"},        /* no window */
+    {100, 0, size, "sentence networks at byte 100"},   /* no member */
+    {100, 5, size, "sentence networks at byte 100"},   /* more members than allowed */
+    {100, 2, size, "truncated or extended"},           /* a member more than the file has */
     {168, 0x7fc00000, size, "sentence network weight"},
     {rnn_off + 4 * (n_rnn - 1), 0x7f800000, size, "sentence network parameter"},
     {rnn_off + 4 * (n_rnn / 3), 0xffc00000, size, "sentence network parameter"},
@@ -367,21 +372,70 @@ test_rnn (void)
     g_clear_error (&err);
     g_bytes_unref (bad);
   }
-  /* a file of the version before the network is refused, asking for a retrain */
-  guint8 *old = g_memdup2 (data, size);
-  guint32 v3 = 3;
-  memcpy (old + 8, &v3, 4);
-  GBytes *bad = g_bytes_new_take (old, size);
-  g_assert_null (stt_punct_new_from_bytes (bad, "old.bin", &err));
-  g_assert_nonnull (strstr (err->message, "version 3"));
-  g_assert_nonnull (strstr (err->message, "retrain it"));
-  g_clear_error (&err);
-  g_bytes_unref (bad);
+  /* files of the versions before the network and before ensembles are refused, asking for a
+   * retrain */
+  for (guint32 v = 3; v <= 4; v++) {
+    guint8 *old = g_memdup2 (data, size);
+    memcpy (old + 8, &v, 4);
+    GBytes *bad = g_bytes_new_take (old, size);
+    g_assert_null (stt_punct_new_from_bytes (bad, "old.bin", &err));
+    char *says = g_strdup_printf ("version %u", v);
+    g_assert_nonnull (strstr (err->message, says));
+    g_free (says);
+    g_assert_nonnull (strstr (err->message, "retrain it"));
+    g_clear_error (&err);
+    g_bytes_unref (bad);
+  }
   stt_punct_unref (p);
   stt_punct_unref (q);
   g_bytes_unref (a);
   g_bytes_unref (b);
   g_bytes_unref (plain);
+}
+
+/* An ensemble of sentence networks: the file holds every member after the other (the first
+ * one is the network trained alone); it loads and is deterministic. That its log-probabilities
+ * are the members' mean is tested in test-punct-rnn.c. */
+static void
+test_rnn_ensemble (void)
+{
+  SttPunctTrainOptions opts = { 16, 3, -1, 1, 12, 1, 8, 32, 2, 0.1, 0, 0 };
+  GBytes *two = punct_test_train_bytes_with_options (small_text, &opts);
+  GBytes *again = punct_test_train_bytes_with_options (small_text, &opts);
+  g_assert_true (g_bytes_equal (two, again));
+  opts.rnn_members = 1;
+  GBytes *one = punct_test_train_bytes_with_options (small_text, &opts);
+  gsize size;
+  const guint8 *data = g_bytes_get_data (two, &size);
+  guint32 h[44];
+  memcpy (h, data, sizeof h);
+  guint32 dim = h[38], hidden = h[39], vocab = h[40];
+  g_assert_cmpuint (h[25], ==, 2);
+  gsize n_rnn = (gsize) vocab * dim + 2 * (3 * hidden * dim + 3 * hidden * hidden + 6 * hidden)
+      + 8 * hidden + 4;
+  /* the same perceptron and tables; the file grows by one network (and the alignment) */
+  g_assert_cmpuint (size, ==, g_bytes_get_size (one) - ((n_rnn * 4 + 7) & ~(gsize) 7)
+      + ((2 * n_rnn * 4 + 7) & ~(gsize) 7));
+  /* the first member is the network trained alone (the same seed), the second another */
+  gsize rnn_off = 176 + ((gsize) 8 << h[3]);
+  const guint8 *alone = g_bytes_get_data (one, NULL);
+  g_assert_cmpmem (data + rnn_off, n_rnn * 4, alone + rnn_off, n_rnn * 4);
+  g_assert_true (memcmp (data + rnn_off + n_rnn * 4, alone + rnn_off, n_rnn * 4) != 0);
+  GError *err = NULL;
+  SttPunct *p2 = stt_punct_new_from_bytes (two, "two", &err);
+  g_assert_no_error (err);
+  SttPunct *p1 = stt_punct_new_from_bytes (one, "one", &err);
+  g_assert_no_error (err);
+  char *a = stt_punct_punctuate (p2, "we the people of the united states", 0);
+  char *b = stt_punct_punctuate (p2, "we the people of the united states", 0);
+  g_assert_cmpstr (a, ==, b);
+  g_free (a);
+  g_free (b);
+  stt_punct_unref (p1);
+  stt_punct_unref (p2);
+  g_bytes_unref (one);
+  g_bytes_unref (two);
+  g_bytes_unref (again);
 }
 
 /* A word written two ways gets the form its neighbour calls for. */
@@ -443,6 +497,7 @@ main (int argc, char **argv)
   g_test_add_func ("/punct/pauses", test_pauses);
   g_test_add_func ("/punct/corrupt", test_corrupt);
   g_test_add_func ("/punct/rnn", test_rnn);
+  g_test_add_func ("/punct/rnn-ensemble", test_rnn_ensemble);
   g_test_add_func ("/punct/context-casing", test_context_casing);
   g_test_add_func ("/punct/train-empty", test_train_empty);
   return g_test_run ();

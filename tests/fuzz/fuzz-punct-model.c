@@ -2,9 +2,10 @@
  * downloads); whatever it accepts must be safe to predict and case with.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Seed: tests/fuzz/corpus/punct-model/tiny.bin (version 4), `stt-punct train --bits 8
- * --epochs 2 --hidden 4 --rnn-hidden 2 --rnn-dim 2 --rnn-window 8` on two lines of text (a window
- * network and a sentence network whose 8-word windows the 14 words below overlap).
+ * Seed: tests/fuzz/corpus/punct-model/tiny.bin (version 5), `stt-punct train --bits 8
+ * --epochs 2 --hidden 4 --rnn-hidden 2 --rnn-dim 2 --rnn-window 8 --rnn-members 2` on two
+ * lines of text (a window network and an ensemble of two sentence networks whose 8-word
+ * windows the 14 words below overlap).
  */
 #include <stt/punct.h>
 #include <stdint.h>

@@ -108,7 +108,8 @@ run_train (int argc, char **argv)
 {
   char *models_dir = NULL, *id = NULL, *name = NULL, *locale = NULL, *split_arg = NULL;
   int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
-  int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0;
+  int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0, rnn_members = 0;
+  double rnn_dropout = -2, rnn_lr_end = -2, rnn_question_weight = 0;
   gboolean is_default = FALSE;
   GOptionEntry entries[] = {
     {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
@@ -138,6 +139,14 @@ run_train (int argc, char **argv)
       "(default 64)", "N"},
     {"rnn-window", 0, 0, G_OPTION_ARG_INT, &rnn_window, "Words per window of the sentence "
       "network, in training and at run time (default 128)", "N"},
+    {"rnn-members", 0, 0, G_OPTION_ARG_INT, &rnn_members, "Sentence networks trained with "
+      "different seeds whose log-probabilities are averaged (1..4, default 2)", "N"},
+    {"rnn-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_dropout, "Dropout of the sentence "
+      "network's embeddings and output states in training (0..0.9, default 0)", "P"},
+    {"rnn-lr-end", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_lr_end, "The sentence network's learning "
+      "rate falls linearly to this fraction of the first (0..1, default 1: no fall)", "F"},
+    {"rnn-question-weight", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_question_weight, "Weight of a "
+      "question mark in the sentence network's loss (default 1)", "W"},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new ("TEXT... - train a punct model");
@@ -180,11 +189,22 @@ run_train (int argc, char **argv)
         "1..1024 and --rnn-epochs positive\n");
     goto out;
   }
+  if (rnn_members < 0 || rnn_members > 4 || (rnn_dropout != -2 && (rnn_dropout < 0
+              || rnn_dropout > 0.9)) || (rnn_lr_end != -2 && (rnn_lr_end < 0 || rnn_lr_end > 1))
+      || rnn_question_weight < 0 || rnn_question_weight > 100) {
+    g_printerr ("stt-punct train: --rnn-members must be 1..4, --rnn-dropout 0..0.9, "
+        "--rnn-lr-end 0..1 and --rnn-question-weight 0..100\n");
+    goto out;
+  }
   /* -1: not given (the default network); 0: none */
   SttPunctTrainOptions opts = { (guint) MAX (bits, 0), (guint) MAX (epochs, 0),
     hidden < 0 ? 0 : hidden == 0 ? -1 : hidden, (guint) MAX (mlp_epochs, 0),
     rnn_hidden < 0 ? 0 : rnn_hidden == 0 ? -1 : rnn_hidden, (guint) rnn_epochs,
-    (guint) rnn_dim, (guint) rnn_window };
+    (guint) rnn_dim, (guint) rnn_window, (guint) rnn_members,
+    /* -2: not given (the default); 0 given: none, which the options spell negative */
+    rnn_dropout == -2 ? 0 : rnn_dropout == 0 ? -1 : rnn_dropout,
+    rnn_lr_end == -2 ? 0 : rnn_lr_end == 1 ? -1 : rnn_lr_end == 0 ? 1e-6 : rnn_lr_end,
+    rnn_question_weight };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;
   if (!add_corpus (trainer, argv + 1, split, &n_files, &err)) {

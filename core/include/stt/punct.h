@@ -128,6 +128,14 @@ typedef struct {
   guint rnn_epochs;             /* its passes over the text; 0 = default */
   guint rnn_dim;                /* its word embedding size; 0 = default */
   guint rnn_window;             /* its training window in words; 0 = default */
+  guint rnn_members;            /* sentence networks trained with different seeds, their
+                                 * log-probabilities averaged (1..4); 0 = default */
+  double rnn_dropout;           /* dropout of its embeddings and of the states its output
+                                 * layer reads, in training (0..0.9); 0 = default, negative =
+                                 * none */
+  double rnn_lr_end;            /* its learning rate falls linearly to this fraction of the
+                                 * first (0..1); 0 = default, negative = no fall */
+  double rnn_question_weight;   /* a question mark counts this much in its loss; 0 = default */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;
