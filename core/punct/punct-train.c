@@ -60,8 +60,6 @@
 #define RNN_BATCH 8
 #define RNN_LEARNING_RATE 0.003f
 #define RNN_MEMBERS 2
-#define RNN_DROPOUT 0.0f
-#define RNN_LR_END 1.0f
 #define RNN_QUESTION_LOSS_WEIGHT 1.0f
 #define RNN_WEIGHT 1.5f
 #define RNN_QUESTION_WEIGHT 0.0f
@@ -120,10 +118,9 @@ stt_punct_trainer_new (const SttPunctTrainOptions *options)
       ? MIN (options->rnn_window, PUNCT_RNN_MAX_WINDOW) : RNN_WINDOW;
   t->rnn_members = options && options->rnn_members
       ? CLAMP (options->rnn_members, 1, PUNCT_RNN_MAX_MEMBERS) : RNN_MEMBERS;
-  t->rnn_dropout = !options || options->rnn_dropout == 0 ? RNN_DROPOUT
-      : options->rnn_dropout < 0 ? 0.0f : (float) MIN (options->rnn_dropout, 0.9);
-  t->rnn_lr_end = !options || options->rnn_lr_end == 0 ? RNN_LR_END
-      : options->rnn_lr_end < 0 ? 1.0f : (float) MIN (options->rnn_lr_end, 1.0);
+  t->rnn_dropout = options ? (float) CLAMP (options->rnn_dropout, 0.0, 0.9) : 0.0f;
+  t->rnn_lr_end = options && options->rnn_lr_end > 0 ? (float) MIN (options->rnn_lr_end, 1.0)
+      : 1.0f;
   t->rnn_question_weight = options && options->rnn_question_weight > 0
       ? (float) options->rnn_question_weight : RNN_QUESTION_LOSS_WEIGHT;
   t->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));

@@ -109,7 +109,7 @@ run_train (int argc, char **argv)
   char *models_dir = NULL, *id = NULL, *name = NULL, *locale = NULL, *split_arg = NULL;
   int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
   int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0, rnn_members = 0;
-  double rnn_dropout = -2, rnn_lr_end = -2, rnn_question_weight = 0;
+  double rnn_dropout = 0, rnn_lr_end = -1, rnn_question_weight = 0;
   gboolean is_default = FALSE;
   GOptionEntry entries[] = {
     {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
@@ -189,8 +189,8 @@ run_train (int argc, char **argv)
         "1..1024 and --rnn-epochs positive\n");
     goto out;
   }
-  if (rnn_members < 0 || rnn_members > 4 || (rnn_dropout != -2 && (rnn_dropout < 0
-              || rnn_dropout > 0.9)) || (rnn_lr_end != -2 && (rnn_lr_end < 0 || rnn_lr_end > 1))
+  if (rnn_members < 0 || rnn_members > 4 || rnn_dropout < 0 || rnn_dropout > 0.9
+      || (rnn_lr_end != -1 && (rnn_lr_end < 0 || rnn_lr_end > 1))
       || rnn_question_weight < 0 || rnn_question_weight > 100) {
     g_printerr ("stt-punct train: --rnn-members must be 1..4, --rnn-dropout 0..0.9, "
         "--rnn-lr-end 0..1 and --rnn-question-weight 0..100\n");
@@ -201,9 +201,9 @@ run_train (int argc, char **argv)
     hidden < 0 ? 0 : hidden == 0 ? -1 : hidden, (guint) MAX (mlp_epochs, 0),
     rnn_hidden < 0 ? 0 : rnn_hidden == 0 ? -1 : rnn_hidden, (guint) rnn_epochs,
     (guint) rnn_dim, (guint) rnn_window, (guint) rnn_members,
-    /* -2: not given (the default); 0 given: none, which the options spell negative */
-    rnn_dropout == -2 ? 0 : rnn_dropout == 0 ? -1 : rnn_dropout,
-    rnn_lr_end == -2 ? 0 : rnn_lr_end == 1 ? -1 : rnn_lr_end == 0 ? 1e-6 : rnn_lr_end,
+    /* --rnn-lr-end: -1 not given (no fall, which the options spell 0); 0 given: a fall to
+     * (almost) nothing */
+    rnn_dropout, rnn_lr_end < 0 ? 0 : rnn_lr_end == 0 ? 1e-6 : rnn_lr_end,
     rnn_question_weight };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;

@@ -131,10 +131,9 @@ typedef struct {
   guint rnn_members;            /* sentence networks trained with different seeds, their
                                  * log-probabilities averaged (1..4); 0 = default */
   double rnn_dropout;           /* dropout of its embeddings and of the states its output
-                                 * layer reads, in training (0..0.9); 0 = default, negative =
-                                 * none */
+                                 * layer reads, in training (0..0.9); 0 = none (the default) */
   double rnn_lr_end;            /* its learning rate falls linearly to this fraction of the
-                                 * first (0..1); 0 = default, negative = no fall */
+                                 * first (0..1]; 0 = no fall (the default) */
   double rnn_question_weight;   /* a question mark counts this much in its loss; 0 = default */
 } SttPunctTrainOptions;
 
