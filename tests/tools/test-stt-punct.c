@@ -119,6 +119,17 @@ test_train_and_punctuate (void)
   g_free (scratch);
 }
 
+/* Nothing half-written is left behind in the folder @scratch; removes and frees it. */
+static void
+remove_empty (char *scratch)
+{
+  GDir *d = g_dir_open (scratch, 0, NULL);
+  g_assert_null (g_dir_read_name (d));
+  g_dir_close (d);
+  punct_test_rm_tree (scratch);
+  g_free (scratch);
+}
+
 static void
 test_bad_arguments (void)
 {
@@ -134,12 +145,7 @@ test_bad_arguments (void)
   g_assert_nonnull (strstr (err, "/nonexistent/sotu.txt"));
   g_free (out);
   g_free (err);
-  /* nothing half-written is left behind */
-  GDir *d = g_dir_open (scratch, 0, NULL);
-  g_assert_null (g_dir_read_name (d));
-  g_dir_close (d);
-  punct_test_rm_tree (scratch);
-  g_free (scratch);
+  remove_empty (scratch);
 }
 
 /* --rnn-init-lm: its companions without it, a missing path, a folder without an LM: a clear
@@ -169,11 +175,7 @@ test_init_lm_arguments (void)
   g_assert_cmpstr (out, ==, "");
   g_free (out);
   g_free (err);
-  GDir *d = g_dir_open (scratch, 0, NULL);
-  g_assert_null (g_dir_read_name (d));
-  g_dir_close (d);
-  punct_test_rm_tree (scratch);
-  g_free (scratch);
+  remove_empty (scratch);
   g_free (text);
 }
 
