@@ -3,6 +3,7 @@
  */
 #pragma once
 #include "stt/punct.h"
+#include "stt/lm.h"
 
 #define PUNCT_MAGIC "STTPUNC1"
 #define PUNCT_VERSION 5
@@ -234,6 +235,13 @@ typedef struct {
   float question_weight;        /* a question mark's loss counts this much (others 1) */
   guint64 seed;                 /* initial weights, window offsets and order, dropout; 0 =
                                  * the default seed */
+  /* Initial embeddings (punct_lm_embeddings): vocab x init_dim numbers that replace the random
+   * last init_dim numbers of each row whose init_found is set; with freeze_init those stay as
+   * they are in training. NULL: all random. */
+  const float *init_emb;
+  const guint8 *init_found;
+  guint init_dim;
+  gboolean freeze_init;
 } PunctRnnTrainParams;
 
 /* Train a network on the word ids and marks of the text (@n_tokens words; windows of
@@ -241,3 +249,13 @@ typedef struct {
  * parameters, newly allocated. Deterministic. */
 float *punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
     gsize n_tokens, const PunctRnnTrainParams *params);
+
+/* Word vectors from an n-gram LM (punct-embed.c): @n_words x @dim numbers, the row of each
+ * of @words (lower-case; NULL entries allowed) from its LM bigrams, every found row of length
+ * @length; rows of words the LM lacks (or whose stored bigrams have no frequent neighbour)
+ * are zero with @found 0. Newly allocated; deterministic. */
+float *punct_lm_embeddings (const SttLm *lm, const char *const *words, guint n_words, guint dim,
+    float length, guint8 *found, guint *n_found);
+/* The LM of --rnn-init-lm: an LM file (own format, Sphinx trie or ARPA) or a model folder
+ * holding lm/lm.bin. Errors name the path and what to give instead. */
+SttLm *punct_load_init_lm (const char *path, GError **error);

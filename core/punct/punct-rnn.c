@@ -271,6 +271,8 @@ typedef struct {
   guint64 step, n_steps;        /* Adam steps taken, and in all */
   PunctRnnTrainParams tp;
   guint64 seed;                 /* draws the dropout masks */
+  guint frozen;                 /* the last this many embedding numbers of the rows with
+                                 * init_found stay as given */
   Pass p;
   float *dh, *dhn, *dxw, *dhu, *dx;
 } Trainer;
@@ -385,6 +387,11 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
     for (gsize e = 0; e < dim; e++)
       g[e] += tr->dx[i * dim + e];
   }
+  /* frozen numbers get no gradient, so Adam never moves them */
+  for (gsize i = 0; tr->frozen && i < rows; i++)
+    if (tr->tp.init_found[ids[i]])
+      memset (tr->g.emb + (gsize) ids[i] * dim + dim - tr->frozen, 0,
+          tr->frozen * sizeof (float));
   double norm = 0;
   for (gsize e = 0; e < tr->n_params; e++)
     norm += (double) tr->grad[e] * tr->grad[e];
@@ -429,6 +436,12 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
   const gsize hid = s.hidden, dim = s.dim;
   for (gsize e = 0; e < (gsize) s.vocab * dim; e++)
     tr.params[e] = punct_uniform (&seed, 0.1f);
+  const guint init_dim = tp->init_emb ? MIN (tp->init_dim, dim) : 0;
+  for (gsize v = 0; init_dim && v < s.vocab; v++)
+    if (tp->init_found[v])
+      memcpy (tr.params + v * dim + dim - init_dim, tp->init_emb + v * tp->init_dim,
+          init_dim * sizeof (float));
+  tr.frozen = tp->freeze_init ? init_dim : 0;
   float rw = 1.0f / sqrtf (dim), ru = 1.0f / sqrtf (hid);
   for (guint dir = 0; dir < 2; dir++) {
     for (gsize e = 0; e < 3 * hid * dim; e++)
@@ -480,9 +493,13 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
       }
       loss += train_batch (&tr, b_ids, b_labels);
     }
-    if (g_getenv ("STT_PUNCT_VERBOSE"))
-      g_printerr ("punct rnn: epoch %u, mean loss %.4f\n", ep + 1,
-          n_batches ? loss / (n_batches * rows) : 0.0);
+    if (g_getenv ("STT_PUNCT_VERBOSE")) {
+      double sq = 0;
+      for (gsize e = 0; e < (gsize) s.vocab * dim; e++)
+        sq += (double) tr.params[e] * tr.params[e];
+      g_printerr ("punct rnn: epoch %u, mean loss %.4f, embedding rms %.4f\n", ep + 1,
+          n_batches ? loss / (n_batches * rows) : 0.0, sqrt (sq / ((double) s.vocab * dim)));
+    }
   }
   g_free (starts);
   g_free (b_ids);

@@ -65,6 +65,13 @@
 #define RNN_QUESTION_WEIGHT 0.0f
 #define RNN_COMMA_BIAS 1.3f
 #define RNN_PERIOD_BIAS 1.3f
+/* LM-initialised embedding rows (--rnn-init-lm) get this root mean square per number: that of
+ * all rows after the default 3 passes (0.11 after 1, 0.15 after 2, 0.19 after 3). The default
+ * model's networks have 32 learnt and 64 fixed LM numbers (--rnn-dim 96 --rnn-init-dim 64
+ * --rnn-freeze-init, given by tools/punct/meson.build): development period / comma F1 0.700 /
+ * 0.560 against 0.684 / 0.554 with 64 learnt; the LM numbers fine-tuned, or alone, did worse
+ * (docs/benchmarks.md). */
+#define RNN_INIT_LENGTH 0.19f
 /* Words scored after training to measure the typical score margin (scales the pause priors). */
 #define MARGIN_SAMPLE 200000
 
@@ -85,6 +92,9 @@ struct _SttPunctTrainer {
   guint rnn_dim, rnn_hidden, rnn_epochs, rnn_window, rnn_members;
   float rnn_dropout, rnn_lr_end, rnn_question_weight;
   gboolean rnn_default;
+  char *rnn_init_lm;            /* punct-embed.c; NULL = random embeddings */
+  guint rnn_init_dim;
+  gboolean rnn_freeze_init;
   float mlp_lr;
   GHashTable *cased_ids;        /* written form -> id + 1 */
   GPtrArray *cased_strings;     /* id -> written form (owned by cased_ids' keys) */
@@ -123,6 +133,9 @@ stt_punct_trainer_new (const SttPunctTrainOptions *options)
       : 1.0f;
   t->rnn_question_weight = options && options->rnn_question_weight > 0
       ? (float) options->rnn_question_weight : RNN_QUESTION_LOSS_WEIGHT;
+  t->rnn_init_lm = options ? g_strdup (options->rnn_init_lm) : NULL;
+  t->rnn_init_dim = options ? options->rnn_init_dim : 0;
+  t->rnn_freeze_init = options && options->rnn_freeze_init;
   t->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
   t->labels = g_array_new (FALSE, FALSE, sizeof (guint8));
   t->doc_ends = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -156,6 +169,7 @@ stt_punct_trainer_free (SttPunctTrainer *t)
   g_ptr_array_unref (t->cased_strings);
   g_hash_table_unref (t->cased_ids);
   g_array_unref (t->cased);
+  g_free (t->rnn_init_lm);
   g_free (t);
 }
 
@@ -628,6 +642,26 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   return g_byte_array_free_to_bytes (out);
 }
 
+/* Embedding rows from @lm's bigrams for the network's words (@mlp_id: vocabulary id ->
+ * network id), each of the length of a trained row (punct-embed.c). */
+static float *
+lm_embeddings (const SttPunctTrainer *t, const SttLm *lm, const guint32 *mlp_id, guint n_ids,
+    guint dim, guint8 **found)
+{
+  const char **words = g_new0 (const char *, n_ids);
+  for (guint id = 0; id < t->vocab_words->len; id++)
+    if (mlp_id[id] >= PUNCT_MLP_FIRST && mlp_id[id] < n_ids)
+      words[mlp_id[id]] = t->vocab_words->pdata[id];
+  *found = g_new (guint8, n_ids);
+  guint n_found = 0;
+  float *emb = punct_lm_embeddings (lm, words, n_ids, dim, RNN_INIT_LENGTH * sqrtf (dim),
+      *found, &n_found);
+  if (g_getenv ("STT_PUNCT_VERBOSE"))
+    g_printerr ("punct rnn: %u of %u network words start from LM vectors\n", n_found, n_ids);
+  g_free (words);
+  return emb;
+}
+
 GBytes *
 stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
 {
@@ -636,6 +670,9 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
         "the training text has no words; give punctuated text (one document per file)");
     return NULL;
   }
+  g_autoptr (SttLm) init_lm = NULL;
+  if (t->rnn_init_lm && !(init_lm = punct_load_init_lm (t->rnn_init_lm, error)))
+    return NULL;
   guint *cls = punct_classes_train ((const char *const *) t->vocab_words->pdata,
       (const guint *) t->vocab_counts->data, t->vocab_words->len,
       (const guint32 *) t->ids->data, t->ids->len, PUNCT_MAX_CLASS_WORDS);
@@ -694,13 +731,18 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
   if (rnn_on) {
     rnn_shape = (PunctRnnShape) { t->rnn_dim, t->rnn_hidden, PUNCT_MLP_FIRST + n_classes,
       t->rnn_window };
+    guint init_dim = t->rnn_init_dim ? MIN (t->rnn_init_dim, t->rnn_dim) : t->rnn_dim;
+    guint8 *init_found = NULL;
+    float *init_emb = init_lm ? lm_embeddings (t, init_lm, mlp_id, rnn_shape.vocab, init_dim,
+        &init_found) : NULL;
     /* the members differ in their seed: initial weights, window offsets, order, dropout */
     gsize n_one = 0;
     PunctRnn nets[PUNCT_RNN_MAX_MEMBERS];
     for (guint k = 0; k < t->rnn_members; k++) {
       PunctRnnTrainParams tp = { t->rnn_epochs, RNN_BATCH, RNN_LEARNING_RATE,
         RNN_LEARNING_RATE * t->rnn_lr_end, t->rnn_dropout, t->rnn_dropout,
-        t->rnn_question_weight, k == 0 ? 0 : G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + k };
+        t->rnn_question_weight, k == 0 ? 0 : G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) + k,
+        init_emb, init_found, init_dim, t->rnn_freeze_init };
       float *one = punct_rnn_train (&rnn_shape, ids, (const guint8 *) t->labels->data,
           t->ids->len, &tp);
       n_one = punct_rnn_n_params (&rnn_shape);
@@ -709,6 +751,8 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
       memcpy (rnn_params + k * n_one, one, n_one * sizeof (float));
       g_free (one);
     }
+    g_free (init_emb);
+    g_free (init_found);
     for (guint k = 0; k < t->rnn_members; k++)
       punct_rnn_view (&nets[k], &rnn_shape, rnn_params + k * n_one);
     punct_rnn_ensemble_log_probs (nets, t->rnn_members, ids, n_sample, lp);

@@ -6,7 +6,8 @@
 # <models>/<id>, replacing an older build of it; and the default resegment model (a manifest
 # with sttreseg's default settings, STT_RESEG_DEFAULT_MODEL_ID). Nothing is fetched at run time.
 # Usage: build-default.sh STT_PUNCT SRC_DIR WORK_DIR MODELS_DIR STAMP [TRAIN-OPTION...]
-# (the options go to `stt-punct train`; the sanitizer build passes fewer passes)
+# (the options go to `stt-punct train`; the sanitizer build passes fewer passes, the optimised
+# one the imported base model's folder as --rnn-init-lm: tools/punct/meson.build)
 set -euo pipefail
 stt_punct=$1 src=$2 work=$3 models=$4 stamp=$5
 shift 5

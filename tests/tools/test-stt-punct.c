@@ -119,6 +119,17 @@ test_train_and_punctuate (void)
   g_free (scratch);
 }
 
+/* Nothing half-written is left behind in the folder @scratch; removes and frees it. */
+static void
+remove_empty (char *scratch)
+{
+  GDir *d = g_dir_open (scratch, 0, NULL);
+  g_assert_null (g_dir_read_name (d));
+  g_dir_close (d);
+  punct_test_rm_tree (scratch);
+  g_free (scratch);
+}
+
 static void
 test_bad_arguments (void)
 {
@@ -134,12 +145,38 @@ test_bad_arguments (void)
   g_assert_nonnull (strstr (err, "/nonexistent/sotu.txt"));
   g_free (out);
   g_free (err);
-  /* nothing half-written is left behind */
-  GDir *d = g_dir_open (scratch, 0, NULL);
-  g_assert_null (g_dir_read_name (d));
-  g_dir_close (d);
-  punct_test_rm_tree (scratch);
-  g_free (scratch);
+  remove_empty (scratch);
+}
+
+/* --rnn-init-lm: its companions without it, a missing path, a folder without an LM: a clear
+ * message naming the option or path, a failing status, nothing written. */
+static void
+test_init_lm_arguments (void)
+{
+  char *scratch = g_dir_make_tmp ("stt-punct-tool-XXXXXX", NULL);
+  char *text = punct_test_sotu_file ("1790_george_washington_n.txt");
+  char *out, *err;
+  const char *alone[] = { "train", "--models-dir", scratch, "--rnn-freeze-init", text, NULL };
+  g_assert_cmpint (run (alone, NULL, &out, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "need --rnn-init-lm"));
+  g_free (out);
+  g_free (err);
+  const char *missing[] = { "train", "--models-dir", scratch, "--rnn-init-lm",
+    "/nonexistent/en-us.lm.bin", text, NULL };
+  g_assert_cmpint (run (missing, NULL, &out, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "/nonexistent/en-us.lm.bin"));
+  g_free (out);
+  g_free (err);
+  /* a folder that is no model: found when training starts */
+  const char *no_lm[] = { "train", "--models-dir", scratch, "--rnn-hidden", "8",
+    "--rnn-init-lm", scratch, text, NULL };
+  g_assert_cmpint (run (no_lm, NULL, &out, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "lm/lm.bin"));
+  g_assert_cmpstr (out, ==, "");
+  g_free (out);
+  g_free (err);
+  remove_empty (scratch);
+  g_free (text);
 }
 
 int
@@ -148,5 +185,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/stt-punct/train-and-punctuate", test_train_and_punctuate);
   g_test_add_func ("/stt-punct/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/stt-punct/init-lm-arguments", test_init_lm_arguments);
   return g_test_run ();
 }

@@ -110,7 +110,9 @@ run_train (int argc, char **argv)
   int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
   int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0, rnn_members = 0;
   double rnn_dropout = 0, rnn_lr_end = -1, rnn_question_weight = 0;
-  gboolean is_default = FALSE;
+  char *rnn_init_lm = NULL;
+  int rnn_init_dim = 0;
+  gboolean is_default = FALSE, rnn_freeze_init = FALSE;
   GOptionEntry entries[] = {
     {"default", 0, 0, G_OPTION_ARG_NONE, &is_default,
       "Build the default en-US model (its fixed id " STT_PUNCT_DEFAULT_MODEL_ID ")", NULL},
@@ -147,6 +149,14 @@ run_train (int argc, char **argv)
       "rate falls linearly to this fraction of the first (0..1, default 1: no fall)", "F"},
     {"rnn-question-weight", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_question_weight, "Weight of a "
       "question mark in the sentence network's loss (default 1)", "W"},
+    {"rnn-init-lm", 0, 0, G_OPTION_ARG_FILENAME, &rnn_init_lm, "Start the sentence network's "
+      "word embeddings from word vectors of this LM's bigrams: an LM file (own format, Sphinx "
+      "trie or ARPA) or a model folder with lm/lm.bin (default: random)", "PATH"},
+    {"rnn-init-dim", 0, 0, G_OPTION_ARG_INT, &rnn_init_dim, "With --rnn-init-lm: the LM "
+      "vectors fill the last N numbers of each embedding, the others start random (1..--rnn-dim; "
+      "larger is cut to it; default all)", "N"},
+    {"rnn-freeze-init", 0, 0, G_OPTION_ARG_NONE, &rnn_freeze_init, "With --rnn-init-lm: keep "
+      "the LM vectors fixed in training", NULL},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new ("TEXT... - train a punct model");
@@ -196,6 +206,20 @@ run_train (int argc, char **argv)
         "--rnn-lr-end 0..1 and --rnn-question-weight 0..100\n");
     goto out;
   }
+  if ((rnn_init_dim || rnn_freeze_init) && !rnn_init_lm) {
+    g_printerr ("stt-punct train: --rnn-init-dim and --rnn-freeze-init need --rnn-init-lm\n");
+    goto out;
+  }
+  if (rnn_init_dim < 0 || rnn_init_dim > (rnn_dim ? rnn_dim : 256)) {
+    g_printerr ("stt-punct train: --rnn-init-dim must be 1..--rnn-dim (the embedding size), "
+        "not %d\n", rnn_init_dim);
+    goto out;
+  }
+  if (rnn_init_lm && !g_file_test (rnn_init_lm, G_FILE_TEST_EXISTS)) {
+    g_printerr ("stt-punct train: --rnn-init-lm %s does not exist; give an LM file or a model "
+        "folder with lm/lm.bin\n", rnn_init_lm);
+    goto out;
+  }
   /* -1: not given (the default network); 0: none */
   SttPunctTrainOptions opts = { (guint) MAX (bits, 0), (guint) MAX (epochs, 0),
     hidden < 0 ? 0 : hidden == 0 ? -1 : hidden, (guint) MAX (mlp_epochs, 0),
@@ -204,7 +228,7 @@ run_train (int argc, char **argv)
     /* --rnn-lr-end: -1 not given (no fall, which the options spell 0); 0 given: a fall to
      * (almost) nothing */
     rnn_dropout, rnn_lr_end < 0 ? 0 : rnn_lr_end == 0 ? 1e-6 : rnn_lr_end,
-    rnn_question_weight };
+    rnn_question_weight, rnn_init_lm, (guint) rnn_init_dim, rnn_freeze_init };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;
   if (!add_corpus (trainer, argv + 1, split, &n_files, &err)) {
@@ -246,6 +270,7 @@ out:
   g_free (name);
   g_free (locale);
   g_free (split_arg);
+  g_free (rnn_init_lm);
   return status;
 }
 

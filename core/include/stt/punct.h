@@ -135,6 +135,12 @@ typedef struct {
   double rnn_lr_end;            /* its learning rate falls linearly to this fraction of the
                                  * first (0..1]; 0 = no fall (the default) */
   double rnn_question_weight;   /* a question mark counts this much in its loss; 0 = default */
+  const char *rnn_init_lm;      /* start its embeddings from word vectors of this LM's bigrams
+                                 * (an LM file or a model folder with lm/lm.bin; words the LM
+                                 * lacks start random); NULL = all random (the default) */
+  guint rnn_init_dim;           /* the LM vectors fill the last this many numbers of each
+                                 * embedding (the rest start random); 0 = all of them */
+  gboolean rnn_freeze_init;     /* the LM vectors stay fixed in training */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;
