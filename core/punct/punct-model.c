@@ -152,7 +152,9 @@ validate (SttPunct *p, const char *where, GError **error)
   if (rs->hidden) {
     float *params = (float *) (data + rnn_off);   /* only read */
     if (!check_floats (params, n_rnn, where, "sentence network parameter", error)
-        || !check_floats (&h->rnn_weight, 2, where, "sentence network weight", error))
+        || !check_floats (&h->rnn_weight, 2, where, "sentence network weight", error)
+        || !check_floats (&h->rnn_question_offset, 1, where, "sentence network question "
+            "offset", error))
       return FALSE;
     for (guint k = 0; k < h->rnn_members; k++)
       punct_rnn_view (&p->rnn[k], rs, params + k * n_one_rnn);
@@ -359,7 +361,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
       float q = punct_question_score (punct->question, rows, n_s) + h->question_bias;
       if (rnn)
         q += h->rnn_question_weight * (rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_QUESTION]
-            - rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_PERIOD]);
+            - rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_PERIOD] + h->rnn_question_offset);
       label = q > 0 ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
     }
     labels[i] = label;

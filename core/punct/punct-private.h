@@ -60,13 +60,16 @@ typedef struct {
   guint32 n_context_entries;
   PunctRnnShape rnn;
   /* The sentence network's log-probabilities count rnn_weight; where a sentence ends, its
-   * question minus period log-probability adds rnn_question_weight times itself to the
-   * question model's score. */
+   * question minus period log-probability plus rnn_question_offset adds rnn_question_weight
+   * times itself to the question model's score. */
   float rnn_weight;
   float rnn_question_weight;
   /* The question model (punct_sentence_features, punct_question_score): a table of
    * 2^question_bits floats at the end of the file. */
   guint32 question_bits;
+  /* Added to the sentence networks' question minus period log-probability before it is
+   * weighed (question marks are much rarer than periods). */
+  float rnn_question_offset;
 } PunctHeader;
 
 /* Weights are stored as 16-bit integers: half the size of floats, no loss that matters. */
@@ -81,7 +84,7 @@ typedef struct {
   guint32 form;                 /* offset of its written form */
 } PunctCaseEntry;
 
-G_STATIC_ASSERT (sizeof (PunctHeader) == 116 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
+G_STATIC_ASSERT (sizeof (PunctHeader) == 120 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
 G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)

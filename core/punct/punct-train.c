@@ -43,8 +43,12 @@
  * models its log-probabilities weigh 1.5 (1: 0.667 / 0.532, 2: 0.670 / 0.521, 3: 0.672 /
  * 0.516), and commas then get +1.3 and periods +1.0 (see docs/benchmarks.md); the same
  * without the window network. Its question
- * against period log-probability does not help the question model (any weight > 0 found fewer
- * of the 48 development questions): weight 0.
+ * against period log-probability adds to the question model's logit with weight 1, and 5 more
+ * to make up for how much rarer question marks are than periods (RNN_QUESTION_OFFSET; with the
+ * logistic question model, development split, question F1 in the text: weight 0 0.156, 0.5
+ * with 2 more 0.230, 1 with 4 / 5 / 6 / 7 more 0.222 / 0.254 / 0.253 / 0.204, 1.5 with 5.75 /
+ * 7.75 more 0.226 / 0.237, 2 with 7.75 / 10.75 more 0.190 / 0.220; with the perceptron question
+ * model it was before, any weight above 0 found fewer of the 48 questions).
  * Two such networks from different seeds, their log-probabilities averaged (an ensemble), with
  * periods at +1.3: 0.684 / 0.554 against 0.673 / 0.542 for one network with the same biases.
  * Dropout (0.25 of the embeddings and of the output states) with 5 passes and a learning rate
@@ -61,7 +65,8 @@
 #define RNN_MEMBERS 2
 #define RNN_QUESTION_LOSS_WEIGHT 1.0f
 #define RNN_WEIGHT 1.5f
-#define RNN_QUESTION_WEIGHT 0.0f
+#define RNN_QUESTION_WEIGHT 1.0f
+#define RNN_QUESTION_OFFSET 5.0f
 #define RNN_COMMA_BIAS 1.3f
 #define RNN_PERIOD_BIAS 1.3f
 /* Words scored after training to measure the typical score margin (scales the pause priors). */
@@ -322,10 +327,12 @@ stt_punct_trainer_add_question_document (SttPunctTrainer *t, const char *text)
  * sentences of the training addresses); AdaGrad, QUESTION_EPOCHS passes in a seeded order, so
  * it is deterministic. Its own table of 2^QUESTION_BITS weights (at most the perceptron's).
  * The decision threshold (QUESTION_BIAS, added to the logit) was chosen on the development
- * split. Development split, the model alone at the text's own sentence ends (question F1):
- * the averaged perceptron it replaces, with the same features 0.37 (the 3 perceptron passes
- * of ... see docs/benchmarks.md); questions weighted 1 / 3 / 10: best threshold 0.38 / 0.37 /
- * 0.36 with the old features; 3 / 10 / 30 passes about the same. */
+ * split. Development split, the model alone at the text's own sentence ends (question F1,
+ * 48 questions; punct-bench): the averaged perceptron it replaces 0.442 (17 found), this one
+ * 0.486 (18 found; 0.507 at threshold 0); with the old features 0.457; with the last words,
+ * the length and a bag of the sentence's words as well 0.31-0.40 (they overfit); questions
+ * weighted 1 / 3 / 10 and 3 / 10 / 30 passes within 0.03 of each other at their best
+ * thresholds (docs/benchmarks.md). */
 #define QUESTION_BITS 18
 #define QUESTION_EPOCHS 10
 #define QUESTION_LEARNING_RATE 0.1f
@@ -691,6 +698,7 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   if (rnn->hidden) {
     h.rnn_weight = RNN_WEIGHT * margin;
     h.rnn_question_weight = RNN_QUESTION_WEIGHT;
+    h.rnn_question_offset = RNN_QUESTION_OFFSET;
   }
   punct_default_pause_bonus (margin + h.mlp_weight * mlp_margin + h.rnn_weight * rnn_margin,
       h.pause_bonus);

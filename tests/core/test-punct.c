@@ -255,7 +255,7 @@ test_corrupt (void)
     g_clear_error (&err);
     g_bytes_unref (bad);
   }
-  /* found through the header: the 180-byte header (padded to 184), int16 weights[2^bits][4],
+  /* found through the header: the 184-byte header, int16 weights[2^bits][4],
    * the network's floats (padded to 8 bytes), then the casing, class and context entries, the
    * string pool and the question model's floats */
   guint32 h[38];
@@ -362,6 +362,8 @@ test_rnn (void)
     {100, 5, size, "sentence networks at byte 100"},   /* more members than allowed */
     {100, 2, size, "truncated or extended"},           /* a member more than the file has */
     {168, 0x7fc00000, size, "sentence network weight"},
+    {172, 0x7f800000, size, "sentence network weight"},    /* its question weight */
+    {180, 0xff800000, size, "sentence network question offset"},
     {rnn_off + 4 * (n_rnn - 1), 0x7f800000, size, "sentence network parameter"},
     {rnn_off + 4 * (n_rnn / 3), 0xffc00000, size, "sentence network parameter"},
     {G_MAXSIZE, 0, size - 8, "truncated"},
