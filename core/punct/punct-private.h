@@ -53,8 +53,8 @@ typedef struct {
   guint32 rnn_members;
   PunctMlpShape mlp;
   float mlp_weight;             /* the network's log-probabilities count this much */
-  /* Added to the score of each label (none, comma, period, question; the first and the last
-   * are 0), and to the question model's score: chosen on the development split. */
+  /* Added to the score of each label (none, comma, period, question; the first is 0), and to
+   * the question model's score: chosen on the development split. */
   float label_bias[STT_PUNCT_N_LABELS];
   float question_bias;
   guint32 n_context_entries;

@@ -67,6 +67,11 @@
 #define RNN_WEIGHT 1.5f
 #define RNN_QUESTION_WEIGHT 1.0f
 #define RNN_QUESTION_OFFSET 5.0f
+/* With the sentence networks, question marks get +1 margin in the mark decision, so that more
+ * sentence ends where a question mark is likely are found (development split, question F1
+ * with the question model above: +0 0.250, +0.5 / 1 / 1.5 0.278, +2 0.297, +3 0.240; periods
+ * and commas unchanged). */
+#define RNN_QUESTION_BIAS 1.0f
 #define RNN_COMMA_BIAS 1.3f
 #define RNN_PERIOD_BIAS 1.3f
 /* Words scored after training to measure the typical score margin (scales the pause priors). */
@@ -689,6 +694,7 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   if ((mlp->hidden || rnn->hidden) && t->hashes->len >= MLP_MIN_WORDS) {
     h.label_bias[STT_PUNCT_COMMA] = (rnn->hidden ? RNN_COMMA_BIAS : COMMA_BIAS) * margin;
     h.label_bias[STT_PUNCT_PERIOD] = (rnn->hidden ? RNN_PERIOD_BIAS : PERIOD_BIAS) * margin;
+    h.label_bias[STT_PUNCT_QUESTION] = rnn->hidden ? RNN_QUESTION_BIAS * margin : 0.0f;
   }
   h.question_bias = QUESTION_BIAS;
   h.question_bits = q_bits;
