@@ -351,6 +351,23 @@ test_rnn (void)
   g_free (text);
   g_free (path);
 
+  /* where a sentence ends, the networks' question log-probability plus the offset at byte
+   * 180 weighs in the question decision: a very large offset makes every end a question mark,
+   * a very negative one a period */
+  for (guint k = 0; k < 2; k++) {
+    float offset = k ? -1e4f : 1e4f;
+    guint8 *copy = g_memdup2 (data, size);
+    memcpy (copy + 180, &offset, 4);
+    GBytes *moved = g_bytes_new_take (copy, size);
+    SttPunct *m = stt_punct_new_from_bytes (moved, "offset", &err);
+    g_assert_no_error (err);
+    s = stt_punct_punctuate (m, "we the people", STT_PUNCT_FLAG_END_SENTENCE);
+    g_assert_true (g_str_has_suffix (s, k ? "people." : "people?"));
+    g_free (s);
+    stt_punct_unref (m);
+    g_bytes_unref (moved);
+  }
+
   /* damaged: the shape, the weights, a parameter, a truncated file */
   gsize rnn_off = 184 + ((gsize) 8 << bits);
   struct { gsize at; guint32 value; gsize size; const char *says; } cases[] = {
