@@ -328,12 +328,12 @@ stt_punct_trainer_add_question_document (SttPunctTrainer *t, const char *text)
 
 /* The question model: logistic regression over the opening of every sentence of the text
  * (punct_sentence_features; the text's own sentence ends), question against period, with an
- * L2 penalty and questions weighted QUESTION_CLASS_WEIGHT (they are rare: 444 of 67,000
- * sentences of the training addresses); AdaGrad, QUESTION_EPOCHS passes in a seeded order, so
- * it is deterministic. Its own table of 2^QUESTION_BITS weights (at most the perceptron's).
- * The decision threshold (QUESTION_BIAS, added to the logit) was chosen on the development
- * split. Development split, the model alone at the text's own sentence ends (question F1,
- * 48 questions; punct-bench): the averaged perceptron it replaces 0.442 (17 found), this one
+ * L2 penalty and questions weighted QUESTION_CLASS_WEIGHT (they are rare: 444 among about
+ * 60,000 sentences of the training addresses); AdaGrad, QUESTION_EPOCHS passes in a seeded
+ * order, so it is deterministic. Its own table of 2^QUESTION_BITS weights (at most the
+ * perceptron's). The decision threshold (QUESTION_BIAS, added to the logit) was chosen on the
+ * development split. There, the model alone at the text's own sentence ends (question F1, 48
+ * questions; punct-bench): the averaged perceptron it replaces 0.442 (17 found), this one
  * 0.486 (18 found; 0.507 at threshold 0); with the old features 0.457; with the last words,
  * the length and a bag of the sentence's words as well 0.31-0.40 (they overfit); questions
  * weighted 1 / 3 / 10 and 3 / 10 / 30 passes within 0.03 of each other at their best

@@ -8,9 +8,10 @@
  * words and length of the current sentence and clause, the previous decision) plus the
  * log-probabilities of a small window network (word embeddings of four words either side, one
  * hidden layer), plus per-mark biases; where a sentence ends, a question model (logistic
- * regression over the whole sentence's words) picks period or question mark. The case: a truecasing lexicon (the most
- * frequent written form of each word outside sentence starts), a table of forms that depend on
- * the next or previous word ("Great Britain"), and a capital at every sentence start. Pauses
+ * regression over how the sentence opens) picks period or question mark. The case: a
+ * truecasing lexicon (the most frequent written form of each word outside sentence starts), a
+ * table of forms that depend on the next or previous word ("Great Britain"), and a capital at
+ * every sentence start. Pauses
  * between words, when known, add fixed priors for a mark (text has no timing, so they are not
  * learned; see docs/models.md). Decoding is greedy, left to right.
  *
