@@ -87,12 +87,18 @@ len_bucket (guint len)
   return G_N_ELEMENTS (limits);
 }
 
-/* Templates of the question model (whole sentences), apart from the word templates. */
+/* Templates of the question model (whole sentences). The question model has a table of its
+ * own, so these only need to differ from one another. */
 enum {
-  S_BIAS = 100, S_S1, S_S2, S_S1_S2, S_S1_S3, S_LAST, S_LAST2, S_CS1, S_CS1_CS2, S_LEN, S_S1_LEN,
-  S_FIRST4, S_CFIRST4, S_LAST_CS1,
+  S_BIAS = 100, S_S1, S_S2, S_S3, S_S1_S2, S_S1_S3, S_S2_S3, S_S1_S2_S3, S_CS1, S_FS1,
+  S_CS1_CS2, S_GS1_GS2, S_GS1_GS2_GS3, S_S1_CS2, S_CS1_S2, S_FIRST4, S_CFIRST4, S_OPEN_PAIR,
 };
 
+/* The question model looks at how a sentence opens: its first words, their word classes and
+ * the pairs of words among its first six, wherever they stand ("how long should we": "should
+ * we"; "is it not"). On the development split (the model alone at the text's own sentence
+ * ends) the words at the end of the sentence, its length and a bag of all its words each made
+ * it worse: they overfit the 444 questions of the training text. */
 guint
 punct_sentence_features (const PunctSeq *seq, guint start, guint end, guint bits, guint32 *rows)
 {
@@ -100,26 +106,32 @@ punct_sentence_features (const PunctSeq *seq, guint start, guint end, guint bits
   guint64 s1 = word_at (seq, s), s2 = s + 1 <= e ? word_at (seq, s + 1) : HASH_EOS;
   guint64 s3 = s + 2 <= e ? word_at (seq, s + 2) : HASH_EOS;
   guint64 cs1 = class_at (seq, s, 1), cs2 = s + 1 <= e ? class_at (seq, s + 1, 1) : HASH_EOS;
-  guint64 last = word_at (seq, e), last2 = e - 1 >= s ? word_at (seq, e - 1) : HASH_BOS;
-  guint64 len = len_bucket (end - start + 1);
+  guint64 gs1 = class_at (seq, s, 0), gs2 = s + 1 <= e ? class_at (seq, s + 1, 0) : HASH_EOS;
+  guint64 gs3 = s + 2 <= e ? class_at (seq, s + 2, 0) : HASH_EOS;
+  guint64 fs1 = class_at (seq, s, 2);
   guint n = 0;
   rows[n++] = row (bits, S_BIAS, 0, 0, 0);
   rows[n++] = row (bits, S_S1, s1, 0, 0);
   rows[n++] = row (bits, S_S2, s2, 0, 0);
+  rows[n++] = row (bits, S_S3, s3, 0, 0);
   rows[n++] = row (bits, S_S1_S2, s1, s2, 0);
   rows[n++] = row (bits, S_S1_S3, s1, s3, 0);
-  rows[n++] = row (bits, S_LAST, last, 0, 0);
-  rows[n++] = row (bits, S_LAST2, last2, last, 0);
+  rows[n++] = row (bits, S_S2_S3, s2, s3, 0);
+  rows[n++] = row (bits, S_S1_S2_S3, s1, s2, s3);
   rows[n++] = row (bits, S_CS1, cs1, 0, 0);
+  rows[n++] = row (bits, S_FS1, fs1, 0, 0);
   rows[n++] = row (bits, S_CS1_CS2, cs1, cs2, 0);
-  rows[n++] = row (bits, S_LEN, len, 0, 0);
-  rows[n++] = row (bits, S_S1_LEN, s1, len, 0);
-  rows[n++] = row (bits, S_LAST_CS1, last, cs1, 0);
+  rows[n++] = row (bits, S_GS1_GS2, gs1, gs2, 0);
+  rows[n++] = row (bits, S_GS1_GS2_GS3, gs1, gs2, gs3);
+  rows[n++] = row (bits, S_S1_CS2, s1, cs2, 0);
+  rows[n++] = row (bits, S_CS1_S2, cs1, s2, 0);
   for (gint64 k = s; k <= e && k < s + 4; k++) {
     rows[n++] = row (bits, S_FIRST4, word_at (seq, k), 0, 0);
     rows[n++] = row (bits, S_CFIRST4, class_at (seq, k, 1), 0, 0);
   }
-  g_assert (n <= PUNCT_MAX_FEATURES);
+  for (gint64 k = s; k < e && k < s + 5; k++)
+    rows[n++] = row (bits, S_OPEN_PAIR, word_at (seq, k), word_at (seq, k + 1), 0);
+  g_assert (n <= PUNCT_MAX_SENTENCE_FEATURES);
   return n;
 }
 

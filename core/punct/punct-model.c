@@ -19,6 +19,7 @@ struct _SttPunct {
   const PunctCaseEntry *classes; /* key, class number */
   const PunctCaseEntry *contexts; /* key, written form */
   const char *pool;
+  const float *question;        /* the question model's 2^question_bits weights */
   PunctMlp mlp;                 /* hidden 0: none */
   PunctRnn rnn[PUNCT_RNN_MAX_MEMBERS];  /* header->rnn_members of them */
 };
@@ -122,7 +123,11 @@ validate (SttPunct *p, const char *where, GError **error)
   gsize contexts_off = classes_off + (gsize) h->n_class_entries * sizeof (PunctCaseEntry);
   gsize strings_off = PUNCT_ALIGN8 (contexts_off + (gsize) h->n_context_entries
       * sizeof (PunctCaseEntry));
-  gsize expected = strings_off + h->strings_size;
+  if (h->question_bits < PUNCT_MIN_BITS || h->question_bits > PUNCT_MAX_BITS)
+    return format_error (error, where, "question_bits %u at byte 176 is outside %u..%u",
+        h->question_bits, PUNCT_MIN_BITS, PUNCT_MAX_BITS);
+  gsize question_off = PUNCT_ALIGN8 (strings_off + h->strings_size);
+  gsize expected = question_off + (sizeof (float) << h->question_bits);
   if (size != expected)
     return format_error (error, where, "%" G_GSIZE_FORMAT " bytes, the header describes %"
         G_GSIZE_FORMAT " (truncated or extended file)", size, expected);
@@ -133,6 +138,10 @@ validate (SttPunct *p, const char *where, GError **error)
   p->classes = (const PunctCaseEntry *) (data + classes_off);
   p->contexts = (const PunctCaseEntry *) (data + contexts_off);
   p->pool = (const char *) data + strings_off;
+  p->question = (const float *) (data + question_off);
+  if (!check_floats (p->question, (gsize) 1 << h->question_bits, where, "question model weight",
+          error))
+    return FALSE;
   if (ms->hidden) {
     float *params = (float *) (data + mlp_off);   /* only read */
     if (!check_floats (params, n_mlp, where, "network parameter", error)
@@ -143,7 +152,9 @@ validate (SttPunct *p, const char *where, GError **error)
   if (rs->hidden) {
     float *params = (float *) (data + rnn_off);   /* only read */
     if (!check_floats (params, n_rnn, where, "sentence network parameter", error)
-        || !check_floats (&h->rnn_weight, 2, where, "sentence network weight", error))
+        || !check_floats (&h->rnn_weight, 2, where, "sentence network weight", error)
+        || !check_floats (&h->rnn_question_offset, 1, where, "sentence network question "
+            "offset", error))
       return FALSE;
     for (guint k = 0; k < h->rnn_members; k++)
       punct_rnn_view (&p->rnn[k], rs, params + k * n_one_rnn);
@@ -279,16 +290,26 @@ score_rows (const SttPunct *punct, const guint32 *rows, guint n, float score[STT
     score[l] = acc[l] * punct->scale;
 }
 
-/* Question minus period score of a sentence's features. */
-static float
-question_score (const SttPunct *punct, const guint32 *rows, guint n)
+/* The hashes and classes of @n words (free with free_seq). */
+static PunctSeq
+make_seq (const SttPunct *punct, const char *const *words, guint n)
 {
-  gint32 acc = 0;
-  for (guint f = 0; f < n; f++) {
-    const PunctWeight *w = punct->weights + (gsize) rows[f] * STT_PUNCT_N_LABELS;
-    acc += w[STT_PUNCT_QUESTION] - w[STT_PUNCT_PERIOD];
+  guint64 *hashes = g_new (guint64, n);
+  guint32 *classes = g_new (guint32, n);
+  for (guint i = 0; i < n; i++) {
+    hashes[i] = punct_hash_word (words[i]);
+    const PunctCaseEntry *e = lookup (punct, punct->classes, punct->header->n_class_entries,
+        words[i]);
+    classes[i] = punct_class_of (e ? e->form : PUNCT_NO_CLASS, words[i]);
   }
-  return acc * punct->scale;
+  return (PunctSeq) { hashes, classes, n };
+}
+
+static void
+free_seq (PunctSeq *seq)
+{
+  g_free ((gpointer) seq->hashes);
+  g_free ((gpointer) seq->classes);
 }
 
 void
@@ -298,14 +319,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
   if (n == 0)
     return;
   const PunctHeader *h = punct->header;
-  guint64 *hashes = g_new (guint64, n);
-  guint32 *classes = g_new (guint32, n);
-  for (guint i = 0; i < n; i++) {
-    hashes[i] = punct_hash_word (words[i]);
-    const PunctCaseEntry *e = lookup (punct, punct->classes, h->n_class_entries, words[i]);
-    classes[i] = punct_class_of (e ? e->form : PUNCT_NO_CLASS, words[i]);
-  }
-  PunctSeq seq = { hashes, classes, n };
+  PunctSeq seq = make_seq (punct, words, n);
   PunctHistory hist = { 0, 0, STT_PUNCT_NONE };
   float *mlp = NULL, *rnn = NULL;
   if (h->mlp.hidden || h->rnn.hidden) {
@@ -313,7 +327,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     for (guint i = 0; i < n; i++) {
       const PunctCaseEntry *e = lookup (punct, punct->classes, h->n_class_entries, words[i]);
       ids[i] = e ? PUNCT_MLP_FIRST + (guint32) (e - punct->classes)
-          : classes[i] == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
+          : seq.classes[i] == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
     }
     if (h->mlp.hidden) {
       mlp = g_new (float, (gsize) n * STT_PUNCT_N_LABELS);
@@ -325,7 +339,7 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     }
     g_free (ids);
   }
-  guint32 rows[PUNCT_MAX_FEATURES];
+  guint32 rows[MAX (PUNCT_MAX_FEATURES, PUNCT_MAX_SENTENCE_FEATURES)];
   float score[STT_PUNCT_N_LABELS];
   for (guint i = 0; i < n; i++) {
     guint n_rows = punct_features (&seq, i, &hist, h->hash_bits, rows);
@@ -342,20 +356,33 @@ stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
       label = STT_PUNCT_PERIOD;
     if (label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION) {
       /* where a sentence ends, the question model picks its mark */
-      guint n_s = punct_sentence_features (&seq, hist.sentence_start, i, h->hash_bits, rows);
-      float q = question_score (punct, rows, n_s) + h->question_bias;
+      guint n_s = punct_sentence_features (&seq, hist.sentence_start, i, h->question_bits,
+          rows);
+      float q = punct_question_score (punct->question, rows, n_s) + h->question_bias;
       if (rnn)
         q += h->rnn_question_weight * (rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_QUESTION]
-            - rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_PERIOD]);
+            - rnn[(gsize) i * STT_PUNCT_N_LABELS + STT_PUNCT_PERIOD] + h->rnn_question_offset);
       label = q > 0 ? STT_PUNCT_QUESTION : STT_PUNCT_PERIOD;
     }
     labels[i] = label;
     punct_history_advance (&hist, i, label);
   }
-  g_free (hashes);
-  g_free (classes);
+  free_seq (&seq);
   g_free (mlp);
   g_free (rnn);
+}
+
+float
+stt_punct_question_score (const SttPunct *punct, const char *const *words, guint n)
+{
+  g_return_val_if_fail (n > 0, 0.0f);
+  const PunctHeader *h = punct->header;
+  PunctSeq seq = make_seq (punct, words, n);
+  guint32 rows[PUNCT_MAX_SENTENCE_FEATURES];
+  guint n_rows = punct_sentence_features (&seq, 0, n - 1, h->question_bits, rows);
+  float q = punct_question_score (punct->question, rows, n_rows) + h->question_bias;
+  free_seq (&seq);
+  return q;
 }
 
 /* @form with a capital first letter when @sentence_start (newly allocated). */

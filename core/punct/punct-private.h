@@ -6,7 +6,7 @@
 #include "stt/lm.h"
 
 #define PUNCT_MAGIC "STTPUNC1"
-#define PUNCT_VERSION 5
+#define PUNCT_VERSION 6
 #define PUNCT_MIN_BITS 8
 #define PUNCT_MAX_BITS 24
 #define PUNCT_N_PAUSE_BUCKETS 4
@@ -35,7 +35,8 @@ typedef struct {
  * (the word classes: key, class number) sorted by key, then PunctCaseEntry[n_context_entries]
  * (written forms next to a given word: keys PUNCT_CONTEXT_LEFT "prev word" and
  * PUNCT_CONTEXT_RIGHT "word next") sorted by key, then the string pool (NUL-terminated
- * UTF-8). Every section starts 8-byte aligned; sizes are exact. */
+ * UTF-8), then the question model's float weights[2^question_bits]. Every section starts
+ * 8-byte aligned; sizes are exact. */
 typedef struct {
   char magic[8];
   guint32 version;
@@ -53,17 +54,23 @@ typedef struct {
   guint32 rnn_members;
   PunctMlpShape mlp;
   float mlp_weight;             /* the network's log-probabilities count this much */
-  /* Added to the score of each label (none, comma, period, question; the first and the last
-   * are 0), and to the question model's score: chosen on the development split. */
+  /* Added to the score of each label (none, comma, period, question; the first is 0), and to
+   * the question model's score: chosen on the development split. */
   float label_bias[STT_PUNCT_N_LABELS];
   float question_bias;
   guint32 n_context_entries;
   PunctRnnShape rnn;
   /* The sentence network's log-probabilities count rnn_weight; where a sentence ends, its
-   * question minus period log-probability adds rnn_question_weight times itself to the
-   * question model's score. */
+   * question minus period log-probability plus rnn_question_offset adds rnn_question_weight
+   * times itself to the question model's score. */
   float rnn_weight;
   float rnn_question_weight;
+  /* The question model (punct_sentence_features, punct_question_score): a table of
+   * 2^question_bits floats at the end of the file. */
+  guint32 question_bits;
+  /* Added to the sentence networks' question minus period log-probability before it is
+   * weighed (question marks are much rarer than periods). */
+  float rnn_question_offset;
 } PunctHeader;
 
 /* Weights are stored as 16-bit integers: half the size of floats, no loss that matters. */
@@ -78,13 +85,14 @@ typedef struct {
   guint32 form;                 /* offset of its written form */
 } PunctCaseEntry;
 
-G_STATIC_ASSERT (sizeof (PunctHeader) == 112 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
+G_STATIC_ASSERT (sizeof (PunctHeader) == 120 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
 G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)
 
-/* The most features one word can have. */
+/* The most features one word can have, and one sentence of the question model. */
 #define PUNCT_MAX_FEATURES 64
+#define PUNCT_MAX_SENTENCE_FEATURES 32
 
 /* A word sequence prepared for feature extraction: one 64-bit hash per word, and its classes. */
 typedef struct {
@@ -120,19 +128,18 @@ guint64 punct_hash_word (const char *word);
 /* Feature rows (indices into the weight table) of word @i; returns how many. */
 guint punct_features (const PunctSeq *seq, guint i, const PunctHistory *hist, guint bits,
     guint32 *rows);
-/* Feature rows of the sentence of words @start..@end (inclusive) for the question model,
- * which decides between a period and a question mark where a sentence ends. */
+/* Feature rows (indices into a table of 2^@bits) of the sentence of words @start..@end
+ * (inclusive) for the question model, which decides between a period and a question mark
+ * where a sentence ends; returns how many (at most PUNCT_MAX_SENTENCE_FEATURES). */
 guint punct_sentence_features (const PunctSeq *seq, guint start, guint end, guint bits,
     guint32 *rows);
-/* Question minus period score of a sentence. */
+/* The question model's score of a sentence's feature rows (a logit: > 0 leans to a question). */
 static inline float
 punct_question_score (const float *weights, const guint32 *rows, guint n)
 {
   float s = 0;
-  for (guint f = 0; f < n; f++) {
-    const float *w = weights + (gsize) rows[f] * STT_PUNCT_N_LABELS;
-    s += w[STT_PUNCT_QUESTION] - w[STT_PUNCT_PERIOD];
-  }
+  for (guint f = 0; f < n; f++)
+    s += weights[rows[f]];
   return s;
 }
 void punct_history_advance (PunctHistory *hist, guint i, SttPunctLabel label);

@@ -30,7 +30,6 @@
 #define MLP_WEIGHT 0.75f
 #define COMMA_BIAS 0.7f
 #define PERIOD_BIAS 0.8f
-#define QUESTION_BIAS 0.05f
 /* The network and the biases were chosen for about 1.4 million words of training text; a
  * network trained on a few thousand words puts marks almost anywhere (sentence ends after
  * "what should"), so below this many words the default is the linear model alone, as are the
@@ -44,8 +43,12 @@
  * models its log-probabilities weigh 1.5 (1: 0.667 / 0.532, 2: 0.670 / 0.521, 3: 0.672 /
  * 0.516), and commas then get +1.3 and periods +1.0 (see docs/benchmarks.md); the same
  * without the window network. Its question
- * against period log-probability does not help the question model (any weight > 0 found fewer
- * of the 48 development questions): weight 0.
+ * against period log-probability adds to the question model's logit with weight 1, and 5 more
+ * to make up for how much rarer question marks are than periods (RNN_QUESTION_OFFSET; with the
+ * logistic question model, development split, question F1 in the text: weight 0 0.156, 0.5
+ * with 2 more 0.230, 1 with 4 / 5 / 6 / 7 more 0.222 / 0.254 / 0.253 / 0.204, 1.5 with 5.75 /
+ * 7.75 more 0.226 / 0.237, 2 with 7.75 / 10.75 more 0.190 / 0.220; with the perceptron question
+ * model it was before, any weight above 0 found fewer of the 48 questions).
  * Two such networks from different seeds, their log-probabilities averaged (an ensemble), with
  * periods at +1.3: 0.684 / 0.554 against 0.673 / 0.542 for one network with the same biases.
  * Dropout (0.25 of the embeddings and of the output states) with 5 passes and a learning rate
@@ -62,7 +65,13 @@
 #define RNN_MEMBERS 2
 #define RNN_QUESTION_LOSS_WEIGHT 1.0f
 #define RNN_WEIGHT 1.5f
-#define RNN_QUESTION_WEIGHT 0.0f
+#define RNN_QUESTION_WEIGHT 1.0f
+#define RNN_QUESTION_OFFSET 5.0f
+/* With the sentence networks, question marks get +1 margin in the mark decision, so that more
+ * sentence ends where a question mark is likely are found (development split, question F1
+ * with the question model above: +0 0.250, +0.5 / 1 / 1.5 0.278, +2 0.297, +3 0.240; periods
+ * and commas unchanged). */
+#define RNN_QUESTION_BIAS 1.0f
 #define RNN_COMMA_BIAS 1.3f
 #define RNN_PERIOD_BIAS 1.3f
 /* LM-initialised embedding rows (--rnn-init-lm) get this root mean square per number: that of
@@ -100,6 +109,13 @@ struct _SttPunctTrainer {
   GPtrArray *cased_strings;     /* id -> written form (owned by cased_ids' keys) */
   GArray *cased;                /* guint32 per word: its written form's id, CASED_START set
                                  * at a sentence start */
+  /* text for the question model only (stt_punct_trainer_add_question_document) */
+  GArray *q_hashes;             /* guint64 per word */
+  GArray *q_labels;             /* guint8 per word */
+  GArray *q_doc_ends;           /* guint per document */
+  GHashTable *q_vocab;          /* word -> id + 1 */
+  GPtrArray *q_words;           /* id -> word (owned by q_vocab's keys) */
+  GArray *q_ids;                /* guint32 per word */
 };
 
 #define CASED_START 0x80000000u
@@ -149,6 +165,12 @@ stt_punct_trainer_new (const SttPunctTrainOptions *options)
   t->cased_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   t->cased_strings = g_ptr_array_new ();
   t->cased = g_array_new (FALSE, FALSE, sizeof (guint32));
+  t->q_hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  t->q_labels = g_array_new (FALSE, FALSE, sizeof (guint8));
+  t->q_doc_ends = g_array_new (FALSE, FALSE, sizeof (guint));
+  t->q_vocab = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  t->q_words = g_ptr_array_new ();
+  t->q_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
   return t;
 }
 
@@ -170,6 +192,12 @@ stt_punct_trainer_free (SttPunctTrainer *t)
   g_hash_table_unref (t->cased_ids);
   g_array_unref (t->cased);
   g_free (t->rnn_init_lm);
+  g_array_unref (t->q_hashes);
+  g_array_unref (t->q_labels);
+  g_array_unref (t->q_doc_ends);
+  g_ptr_array_unref (t->q_words);
+  g_hash_table_unref (t->q_vocab);
+  g_array_unref (t->q_ids);
   g_free (t);
 }
 
@@ -259,9 +287,6 @@ stt_punct_trainer_add_document (SttPunctTrainer *t, const char *text)
   g_array_unref (tokens);
 }
 
-/* Question mistakes cost this much more than period ones: questions are rare. */
-#define QUESTION_WEIGHT 3.0f
-
 typedef struct {
   float *w;                     /* current weights */
   double *u;                    /* sum of step * update, for the average */
@@ -288,35 +313,123 @@ average (Perceptron *p, gsize n_weights)
     p->w[i] = (float) (p->w[i] - p->u[i] / (double) p->step);
 }
 
-/* The question model: one step per sentence of the text (gold boundaries). */
-static void
-train_questions (SttPunctTrainer *t, Perceptron *p)
+void
+stt_punct_trainer_add_question_document (SttPunctTrainer *t, const char *text)
 {
-  guint32 rows[PUNCT_MAX_FEATURES];
-  const guint8 *labels = (const guint8 *) t->labels->data;
+  GArray *tokens = stt_punct_tokenize (text);
+  for (guint i = 0; i < tokens->len; i++) {
+    const SttPunctToken *tok = &g_array_index (tokens, SttPunctToken, i);
+    guint64 h = punct_hash_word (tok->word);
+    guint8 label = tok->label;
+    gpointer v = g_hash_table_lookup (t->q_vocab, tok->word);
+    if (!v) {
+      char *key = g_strdup (tok->word);
+      v = GUINT_TO_POINTER (t->q_words->len + 1);
+      g_hash_table_insert (t->q_vocab, key, v);
+      g_ptr_array_add (t->q_words, key);
+    }
+    guint32 id = GPOINTER_TO_UINT (v) - 1;
+    g_array_append_val (t->q_hashes, h);
+    g_array_append_val (t->q_labels, label);
+    g_array_append_val (t->q_ids, id);
+  }
+  if (tokens->len) {
+    guint end = t->q_hashes->len;
+    g_array_append_val (t->q_doc_ends, end);
+  }
+  g_array_unref (tokens);
+}
+
+/* The question model: logistic regression over the opening of every sentence of the text
+ * (punct_sentence_features; the text's own sentence ends), question against period, with an
+ * L2 penalty and questions weighted QUESTION_CLASS_WEIGHT (they are rare: 444 among about
+ * 60,000 sentences of the training addresses); AdaGrad, QUESTION_EPOCHS passes in a seeded
+ * order, so it is deterministic. Its own table of 2^QUESTION_BITS weights (at most the
+ * perceptron's). The decision threshold (QUESTION_BIAS, added to the logit) was chosen on the
+ * development split. There, the model alone at the text's own sentence ends (question F1, 48
+ * questions; punct-bench): the averaged perceptron it replaces 0.442 (17 found), this one
+ * 0.486 (18 found; 0.507 at threshold 0); with the old features 0.457; with the last words,
+ * the length and a bag of the sentence's words as well 0.31-0.40 (they overfit); questions
+ * weighted 1 / 3 / 10 and 3 / 10 / 30 passes within 0.03 of each other at their best
+ * thresholds (docs/benchmarks.md). */
+#define QUESTION_BITS 18
+#define QUESTION_EPOCHS 10
+#define QUESTION_LEARNING_RATE 0.1f
+#define QUESTION_L2 1e-4f
+#define QUESTION_CLASS_WEIGHT 3.0f
+#define QUESTION_BIAS 0.25f
+
+typedef struct {
+  GArray *rows;                 /* guint32: every sentence's feature rows, one after the other */
+  GArray *ends;                 /* guint: one past each sentence's last row */
+  GArray *gold;                 /* guint8: 1 for a question */
+} Sentences;
+
+/* The sentences of the documents (@doc_ends: one past each one's last word) at their marked
+ * ends; a document's last word ends a sentence. */
+static void
+collect_sentences (Sentences *out, const guint64 *hashes, const guint32 *classes,
+    const guint8 *labels, const guint *doc_ends, guint n_docs, guint bits)
+{
+  guint32 rows[PUNCT_MAX_SENTENCE_FEATURES];
   guint start = 0;
-  for (guint d = 0; d < t->doc_ends->len; d++) {
-    guint end = g_array_index (t->doc_ends, guint, d);
-    PunctSeq seq = { (const guint64 *) t->hashes->data + start,
-      (const guint32 *) t->classes->data + start, end - start };
+  for (guint d = 0; d < n_docs; d++) {
+    guint end = doc_ends[d];
+    PunctSeq seq = { hashes + start, classes + start, end - start };
     guint first = 0;
     for (guint i = 0; i < seq.n; i++) {
       SttPunctLabel gold = labels[start + i];
-      if (i + 1 == seq.n && gold != STT_PUNCT_QUESTION)
-        gold = STT_PUNCT_PERIOD;
-      if (gold != STT_PUNCT_PERIOD && gold != STT_PUNCT_QUESTION)
+      if (gold != STT_PUNCT_PERIOD && gold != STT_PUNCT_QUESTION && i + 1 < seq.n)
         continue;
-      guint n = punct_sentence_features (&seq, first, i, t->bits, rows);
-      float q = punct_question_score (p->w, rows, n);
-      if (gold == STT_PUNCT_QUESTION && q <= 0)
-        update (p, rows, n, STT_PUNCT_QUESTION, STT_PUNCT_PERIOD, QUESTION_WEIGHT);
-      else if (gold == STT_PUNCT_PERIOD && q > 0)
-        update (p, rows, n, STT_PUNCT_PERIOD, STT_PUNCT_QUESTION, 1.0f);
-      p->step++;
+      guint n = punct_sentence_features (&seq, first, i, bits, rows);
+      g_array_append_vals (out->rows, rows, n);
+      guint row_end = out->rows->len;
+      guint8 q = gold == STT_PUNCT_QUESTION;
+      g_array_append_val (out->ends, row_end);
+      g_array_append_val (out->gold, q);
       first = i + 1;
     }
     start = end;
   }
+}
+
+static float *
+train_question_model (const Sentences *sn, guint bits)
+{
+  gsize n_w = (gsize) 1 << bits;
+  float *w = g_new0 (float, n_w), *g2 = g_new0 (float, n_w);
+  guint n = sn->ends->len;
+  guint *order = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  const guint32 *rows = (const guint32 *) sn->rows->data;
+  const guint *ends = (const guint *) sn->ends->data;
+  const guint8 *gold = (const guint8 *) sn->gold->data;
+  guint64 seed = G_GUINT64_CONSTANT (0x51afd7ed558ccd1d);
+  const float lr = QUESTION_LEARNING_RATE, l2 = QUESTION_L2, cw = QUESTION_CLASS_WEIGHT;
+  for (guint e = 0; e < QUESTION_EPOCHS; e++) {
+    for (guint i = n; i > 1; i--) {
+      guint j = punct_next_random (&seed) % i;
+      guint tmp = order[i - 1];
+      order[i - 1] = order[j];
+      order[j] = tmp;
+    }
+    for (guint k = 0; k < n; k++) {
+      guint s = order[k], from = s ? ends[s - 1] : 0, to = ends[s];
+      float z = punct_question_score (w, rows + from, to - from);
+      float p = 1.0f / (1.0f + expf (-CLAMP (z, -30.0f, 30.0f)));
+      float g = (p - gold[s]) * (gold[s] ? cw : 1.0f);
+      for (guint r = from; r < to; r++) {
+        float *wr = &w[rows[r]];
+        float grad = g + l2 * *wr;
+        g2[rows[r]] += grad * grad;
+        *wr -= lr * grad / sqrtf (g2[rows[r]] + 1e-8f);
+      }
+    }
+  }
+  g_free (order);
+  g_free (g2);
+  return w;
 }
 
 /* Run @fn over every word; the history (the sentence so far) follows what @fn predicted, as
@@ -561,7 +674,7 @@ static GBytes *
 serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool,
     const PunctCaseEntry *classes, guint n_classes, const PunctMlpShape *mlp,
     const float *mlp_params, float mlp_margin, const PunctRnnShape *rnn,
-    const float *rnn_params, float rnn_margin)
+    const float *rnn_params, float rnn_margin, const float *q_weights, guint q_bits)
 {
   GPtrArray *pairs = casing_pairs (t);
   guint n_cases = pairs->len / 2;
@@ -595,14 +708,17 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   if ((mlp->hidden || rnn->hidden) && t->hashes->len >= MLP_MIN_WORDS) {
     h.label_bias[STT_PUNCT_COMMA] = (rnn->hidden ? RNN_COMMA_BIAS : COMMA_BIAS) * margin;
     h.label_bias[STT_PUNCT_PERIOD] = (rnn->hidden ? RNN_PERIOD_BIAS : PERIOD_BIAS) * margin;
-    h.question_bias = QUESTION_BIAS * margin;
+    h.label_bias[STT_PUNCT_QUESTION] = rnn->hidden ? RNN_QUESTION_BIAS * margin : 0.0f;
   }
+  h.question_bias = QUESTION_BIAS;
+  h.question_bits = q_bits;
   h.n_context_entries = n_contexts;
   h.rnn = *rnn;
   h.rnn_members = rnn->hidden ? t->rnn_members : 0;
   if (rnn->hidden) {
     h.rnn_weight = RNN_WEIGHT * margin;
-    h.rnn_question_weight = RNN_QUESTION_WEIGHT * margin;
+    h.rnn_question_weight = RNN_QUESTION_WEIGHT;
+    h.rnn_question_offset = RNN_QUESTION_OFFSET;
   }
   punct_default_pause_bonus (margin + h.mlp_weight * mlp_margin + h.rnn_weight * rnn_margin,
       h.pause_bonus);
@@ -637,6 +753,8 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   g_byte_array_append (out, (const guint8 *) contexts, n_contexts * sizeof (PunctCaseEntry));
   g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
   g_byte_array_append (out, (const guint8 *) pool->str, pool->len);
+  g_byte_array_append (out, zeros, PUNCT_ALIGN8 (out->len) - out->len);
+  g_byte_array_append (out, (const guint8 *) q_weights, (sizeof (float) << q_bits));
   g_free (cases);
   g_free (contexts);
   return g_byte_array_free_to_bytes (out);
@@ -686,13 +804,34 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
   for (guint e = 0; e < t->epochs; e++)
     visit (t, G_MAXUINT64, train_step, &p);
   average (&p, n_weights);
-  /* the question model has rows of its own: averaged over its own steps */
-  memset (p.u, 0, n_weights * sizeof (double));
-  p.step = 1;
-  for (guint e = 0; e < t->epochs; e++)
-    train_questions (t, &p);
-  average (&p, n_weights);
   g_free (p.u);
+  guint q_bits = MIN (QUESTION_BITS, t->bits);
+  Sentences sn = { g_array_new (FALSE, FALSE, sizeof (guint32)),
+    g_array_new (FALSE, FALSE, sizeof (guint)), g_array_new (FALSE, FALSE, sizeof (guint8)) };
+  collect_sentences (&sn, (const guint64 *) t->hashes->data, (const guint32 *) t->classes->data,
+      (const guint8 *) t->labels->data, (const guint *) t->doc_ends->data, t->doc_ends->len,
+      q_bits);
+  if (t->q_hashes->len) {
+    /* the question-only text's words get the classes of the main text's vocabulary */
+    guint32 *q_cls = g_new (guint32, t->q_words->len);
+    for (guint id = 0; id < t->q_words->len; id++) {
+      const char *w = t->q_words->pdata[id];
+      gpointer v = g_hash_table_lookup (t->vocab, w);
+      q_cls[id] = punct_class_of (v ? cls[GPOINTER_TO_UINT (v) - 1] : PUNCT_NO_CLASS, w);
+    }
+    guint32 *q_classes = g_new (guint32, t->q_ids->len);
+    for (guint i = 0; i < t->q_ids->len; i++)
+      q_classes[i] = q_cls[g_array_index (t->q_ids, guint32, i)];
+    collect_sentences (&sn, (const guint64 *) t->q_hashes->data, q_classes,
+        (const guint8 *) t->q_labels->data, (const guint *) t->q_doc_ends->data,
+        t->q_doc_ends->len, q_bits);
+    g_free (q_classes);
+    g_free (q_cls);
+  }
+  float *q_weights = train_question_model (&sn, q_bits);
+  g_array_unref (sn.rows);
+  g_array_unref (sn.ends);
+  g_array_unref (sn.gold);
 
   Margin m = { p.w, 0.0, 0 };
   visit (t, MARGIN_SAMPLE, margin_step, &m);
@@ -759,7 +898,8 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
     rnn_m = log_prob_margin (lp, n_sample);
   }
   GBytes *bytes = serialise (t, p.w, margin, pool, classes, n_classes, &shape, mlp_params,
-      mlp_m, &rnn_shape, rnn_params, rnn_m);
+      mlp_m, &rnn_shape, rnn_params, rnn_m, q_weights, q_bits);
+  g_free (q_weights);
   g_free (lp);
   g_free (mlp_params);
   g_free (rnn_params);

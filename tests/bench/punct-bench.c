@@ -9,7 +9,8 @@
  * F1 per mark) and its written forms against the text's (capitalization: a word counts as
  * capitalized when it has an upper-case letter; a hit needs the exact written form).
  * The peer in the same run is the baseline every punctuator must beat: no marks but a period
- * at the end, a capital at the start, every other word lower case.
+ * at the end, a capital at the start, every other word lower case. The question model is
+ * also scored alone, on each of the text's sentences (stt_punct_question_score).
  */
 #include "config.h"
 #include "punct-corpus.h"
@@ -22,6 +23,7 @@ typedef struct {
   guint64 tp[STT_PUNCT_N_LABELS], fp[STT_PUNCT_N_LABELS], fn[STT_PUNCT_N_LABELS];
   guint64 case_tp, case_fp, case_fn;
   guint64 words;
+  guint64 question_as_period, question_as_comma, question_as_none;
 } Score;
 
 static gboolean
@@ -43,6 +45,11 @@ score_doc (Score *sc, GArray *tokens, const SttPunctLabel *labels, char **cased)
       sc->tp[l] += ref && hyp;
       sc->fp[l] += hyp && !ref;
       sc->fn[l] += ref && !hyp;
+    }
+    if (t->label == STT_PUNCT_QUESTION) {
+      sc->question_as_period += labels[i] == STT_PUNCT_PERIOD;
+      sc->question_as_comma += labels[i] == STT_PUNCT_COMMA;
+      sc->question_as_none += labels[i] == STT_PUNCT_NONE;
     }
     gboolean same = strcmp (cased[i], t->cased) == 0;
     sc->case_tp += has_upper (t->cased) && same;
@@ -68,6 +75,26 @@ case_words (const SttPunct *punct, const char *const *words, guint n,
       out[i][0] = g_ascii_toupper (out[i][0]);
   }
   return out;
+}
+
+/* The question model alone at the text's own sentence ends (each sentence of the text given
+ * to it whole): its question-mark hits, false alarms and misses. */
+static void
+score_questions (const SttPunct *punct, GArray *tokens, const char *const *words,
+    guint64 *tp, guint64 *fp, guint64 *fn)
+{
+  guint first = 0;
+  for (guint i = 0; i < tokens->len; i++) {
+    SttPunctLabel ref = g_array_index (tokens, SttPunctToken, i).label;
+    if (ref != STT_PUNCT_PERIOD && ref != STT_PUNCT_QUESTION && i + 1 < tokens->len)
+      continue;
+    float qs = stt_punct_question_score (punct, words + first, i + 1 - first);
+    gboolean hyp = qs > 0;
+    *tp += hyp && ref == STT_PUNCT_QUESTION;
+    *fp += hyp && ref != STT_PUNCT_QUESTION;
+    *fn += !hyp && ref == STT_PUNCT_QUESTION;
+    first = i + 1;
+  }
 }
 
 static double
@@ -96,6 +123,10 @@ report (const char *name, const Score *sc, const Score *peer)
   double pf = f1 (peer->case_tp, peer->case_fp, peer->case_fn, &pp, &pr);
   printf ("  %-16s %9.3f %9.3f %9.3f %9" G_GUINT64_FORMAT "   %.3f\n", "capitalization", p, r,
       f, sc->case_tp + sc->case_fn, pf);
+  printf ("  the text's question marks written as: question %" G_GUINT64_FORMAT ", period %"
+      G_GUINT64_FORMAT ", comma %" G_GUINT64_FORMAT ", nothing %" G_GUINT64_FORMAT "\n",
+      sc->tp[STT_PUNCT_QUESTION], sc->question_as_period, sc->question_as_comma,
+      sc->question_as_none);
 }
 
 int
@@ -135,6 +166,7 @@ main (int argc, char **argv)
     return 1;
   }
   Score sc = { 0 }, peer = { 0 }, oracle = { 0 };
+  guint64 q_tp = 0, q_fp = 0, q_fn = 0;
   gint64 busy = 0;
   guint n_files = 0;
   for (char **f = files; *f; f++, n_files++) {
@@ -168,6 +200,7 @@ main (int argc, char **argv)
         labels[i] = g_array_index (tokens, SttPunctToken, i).label;
       cased = case_words (punct, words, n, labels, FALSE);
       score_doc (&oracle, tokens, labels, cased);
+      score_questions (punct, tokens, words, &q_tp, &q_fp, &q_fn);
       g_strfreev (cased);
       /* the peer: a period at the end only, a capital at the start only */
       for (guint i = 0; i < n; i++)
@@ -187,6 +220,10 @@ main (int argc, char **argv)
   double p, r;
   printf ("  capitalization given the text's own sentence ends: F1 %.3f\n",
       f1 (oracle.case_tp, oracle.case_fp, oracle.case_fn, &p, &r));
+  double qf = f1 (q_tp, q_fp, q_fn, &p, &r);
+  printf ("  question marks given the text's own sentence ends (the question model alone): "
+      "precision %.3f, recall %.3f, F1 %.3f (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+      ")\n", p, r, qf, q_tp, q_tp + q_fn);
   printf ("  speed: %.0f words/s on one core (peer: no model)\n",
       busy > 0 ? sc.words / (busy / 1e6) : 0.0);
   g_strfreev (files);

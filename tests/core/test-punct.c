@@ -233,6 +233,12 @@ test_corrupt (void)
     {132, 0x7fc00000, size, "not finite"},           /* a NaN comma bias */
     {148, 0x7fffffff, size, "bytes"},                /* context entries */
     {100, 1, size, "sentence networks at byte 100"}, /* a member of no network */
+    {176, 30, size, "question_bits 30 at byte 176"},
+    {176, 2, size, "question_bits 2 at byte 176"},
+    {176, 9, size, "bytes"},                         /* a table of another size */
+    {size - 4, 0x7fc00000, size, "question model weight"},
+    {144, 0x7f800000, size, "question bias"},
+    {G_MAXSIZE, 0, size - 4, "truncated"},           /* the question model's last weight */
   };
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
     guint8 *copy = g_memdup2 (data, size);
@@ -249,8 +255,9 @@ test_corrupt (void)
     g_clear_error (&err);
     g_bytes_unref (bad);
   }
-  /* found through the header: the 176-byte header, int16 weights[2^bits][4], the network's
-   * floats (padded to 8 bytes), then the casing, class and context entries */
+  /* found through the header: the 184-byte header, int16 weights[2^bits][4],
+   * the network's floats (padded to 8 bytes), then the casing, class and context entries, the
+   * string pool and the question model's floats */
   guint32 h[38];
   memcpy (h, data, sizeof h);
   guint32 bits = h[3], n_cases = h[5], n_classes = h[7], n_contexts = h[37];
@@ -259,7 +266,7 @@ test_corrupt (void)
   g_assert_cmpuint (hidden, >, 0);
   gsize n_mlp = (gsize) vocab * dim + (gsize) hidden * (left + 1 + right) * dim + hidden
       + 4 * hidden + 4;
-  gsize mlp_off = 176 + ((gsize) 8 << bits);
+  gsize mlp_off = 184 + ((gsize) 8 << bits);
   gsize cases_off = mlp_off + ((n_mlp * 4 + 7) & ~(gsize) 7);
   gsize contexts_off = cases_off + 8 * ((gsize) n_cases + n_classes);
   struct { gsize at; guint32 value; const char *says; } deep[] = {
@@ -296,7 +303,8 @@ test_rnn (void)
   guint32 h[44];
   memcpy (h, data, sizeof h);
   guint32 bits = h[3], dim = h[38], hidden = h[39], vocab = h[40], window = h[41];
-  g_assert_cmpuint (h[2], ==, 5);               /* the version with ensembles */
+  g_assert_cmpuint (h[2], ==, 6);               /* the version with the question model's
+                                                 * own table */
   g_assert_cmpuint (h[25], ==, 1);              /* one sentence network */
   g_assert_cmpuint (h[29], ==, 0);              /* no window network */
   g_assert_cmpuint (dim, ==, 8);
@@ -343,8 +351,25 @@ test_rnn (void)
   g_free (text);
   g_free (path);
 
+  /* where a sentence ends, the networks' question log-probability plus the offset at byte
+   * 180 weighs in the question decision: a very large offset makes every end a question mark,
+   * a very negative one a period */
+  for (guint k = 0; k < 2; k++) {
+    float offset = k ? -1e4f : 1e4f;
+    guint8 *copy = g_memdup2 (data, size);
+    memcpy (copy + 180, &offset, 4);
+    GBytes *moved = g_bytes_new_take (copy, size);
+    SttPunct *m = stt_punct_new_from_bytes (moved, "offset", &err);
+    g_assert_no_error (err);
+    s = stt_punct_punctuate (m, "we the people", STT_PUNCT_FLAG_END_SENTENCE);
+    g_assert_true (g_str_has_suffix (s, k ? "people." : "people?"));
+    g_free (s);
+    stt_punct_unref (m);
+    g_bytes_unref (moved);
+  }
+
   /* damaged: the shape, the weights, a parameter, a truncated file */
-  gsize rnn_off = 176 + ((gsize) 8 << bits);
+  gsize rnn_off = 184 + ((gsize) 8 << bits);
   struct { gsize at; guint32 value; gsize size; const char *says; } cases[] = {
     {152, 100000, size, "sentence network's shape"},   /* embedding size */
     {156, 5000, size, "sentence network's shape"},     /* hidden units */
@@ -354,6 +379,8 @@ test_rnn (void)
     {100, 5, size, "sentence networks at byte 100"},   /* more members than allowed */
     {100, 2, size, "truncated or extended"},           /* a member more than the file has */
     {168, 0x7fc00000, size, "sentence network weight"},
+    {172, 0x7f800000, size, "sentence network weight"},    /* its question weight */
+    {180, 0xff800000, size, "sentence network question offset"},
     {rnn_off + 4 * (n_rnn - 1), 0x7f800000, size, "sentence network parameter"},
     {rnn_off + 4 * (n_rnn / 3), 0xffc00000, size, "sentence network parameter"},
     {G_MAXSIZE, 0, size - 8, "truncated"},
@@ -372,9 +399,9 @@ test_rnn (void)
     g_clear_error (&err);
     g_bytes_unref (bad);
   }
-  /* files of the versions before the network and before ensembles are refused, asking for a
-   * retrain */
-  for (guint32 v = 3; v <= 4; v++) {
+  /* files of the versions before the network, before ensembles and before the question
+   * model's own table are refused, asking for a retrain */
+  for (guint32 v = 3; v <= 5; v++) {
     guint8 *old = g_memdup2 (data, size);
     memcpy (old + 8, &v, 4);
     GBytes *bad = g_bytes_new_take (old, size);
@@ -417,7 +444,7 @@ test_rnn_ensemble (void)
   g_assert_cmpuint (size, ==, g_bytes_get_size (one) - ((n_rnn * 4 + 7) & ~(gsize) 7)
       + ((2 * n_rnn * 4 + 7) & ~(gsize) 7));
   /* the first member is the network trained alone (the same seed), the second another */
-  gsize rnn_off = 176 + ((gsize) 8 << h[3]);
+  gsize rnn_off = 184 + ((gsize) 8 << h[3]);
   const guint8 *alone = g_bytes_get_data (one, NULL);
   g_assert_cmpmem (data + rnn_off, n_rnn * 4, alone + rnn_off, n_rnn * 4);
   g_assert_true (memcmp (data + rnn_off + n_rnn * 4, alone + rnn_off, n_rnn * 4) != 0);
@@ -474,6 +501,116 @@ test_context_casing (void)
   stt_punct_unref (p);
 }
 
+/* The question model, trained on addresses with many questions, takes sentences that open
+ * with an inverted auxiliary or a wh-word and an auxiliary for questions, and the same words
+ * in statement order for statements; stt_punct_predict writes its decision where a phrase
+ * ends. */
+static const char *const question_text[] = {
+  "1862_abraham_lincoln_r.txt", "1936_franklin_d_roosevelt_d.txt",
+  "1953_harry_s_truman_d.txt", "2013_barack_obama_d.txt", "2016_barack_obama_d.txt",
+  "2021_joseph_r_biden_d.txt", NULL
+};
+
+static float
+question_score (SttPunct *p, const char *sentence)
+{
+  char **words = g_strsplit (sentence, " ", -1);
+  float q = stt_punct_question_score (p, (const char *const *) words, g_strv_length (words));
+  g_strfreev (words);
+  return q;
+}
+
+static void
+test_question_model (void)
+{
+  GBytes *bytes = punct_test_train_bytes (question_text);
+  GError *err = NULL;
+  SttPunct *p = stt_punct_new_from_bytes (bytes, "questions", &err);
+  g_assert_no_error (err);
+  static const char *const questions[] = {
+    "is it not time that we act together",
+    "shall we stop here",
+    "why are we still there",
+    "are we ready to act",
+    "how can we ask them to wait",
+    "will we meet that test",
+  };
+  static const char *const statements[] = {
+    "it is time that we act together",
+    "we shall stop here",
+    "we are still there",
+    "we are ready to act",
+    "we can ask them to wait",
+    "we will meet that test",
+  };
+  /* each question well above its statement; every statement a statement, and all but one
+   * question (a model trained on 45,000 words) a question */
+  guint n_questions = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (questions); i++) {
+    float q = question_score (p, questions[i]), s = question_score (p, statements[i]);
+    if (q < s + 1 || s >= 0)
+      g_error ("\"%s\" scores %.3f, \"%s\" %.3f (want it below 0 and 1 below the "
+          "question)", questions[i], q, statements[i], s);
+    n_questions += q > 0;
+  }
+  g_assert_cmpuint (n_questions, >=, G_N_ELEMENTS (questions) - 1);
+  /* the decision where a phrase ends is the question model's */
+  char *s = stt_punct_punctuate (p, "shall we stop here", STT_PUNCT_FLAG_END_SENTENCE);
+  g_assert_cmpstr (s, ==, "Shall we stop here?");
+  g_free (s);
+  s = stt_punct_punctuate (p, "we shall stop here", STT_PUNCT_FLAG_END_SENTENCE);
+  g_assert_cmpstr (s, ==, "We shall stop here.");
+  g_free (s);
+  stt_punct_unref (p);
+  g_bytes_unref (bytes);
+}
+
+/* Text for the question model alone changes the question model's table and nothing else of
+ * the file; it is read like the main text and the result is deterministic. */
+static void
+test_question_text (void)
+{
+  SttPunctTrainOptions opts = { 16, 3 };
+  GBytes *plain = punct_test_train_bytes_with_options (small_text, &opts);
+  GBytes *with[2];
+  for (guint k = 0; k < 2; k++) {
+    SttPunctTrainer *t = stt_punct_trainer_new (&opts);
+    for (const char *const *n = small_text; *n; n++) {
+      char *path = punct_test_sotu_file (*n), *text;
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      stt_punct_trainer_add_document (t, text);
+      g_free (text);
+      g_free (path);
+    }
+    for (guint i = 0; i < 20; i++)
+      stt_punct_trainer_add_question_document (t, "Shall we go home? We shall go home. Is it "
+          "late? It is late. Why are we here? We are here to work.");
+    GError *err = NULL;
+    with[k] = stt_punct_trainer_finish (t, &err);
+    g_assert_no_error (err);
+    stt_punct_trainer_free (t);
+  }
+  g_assert_true (g_bytes_equal (with[0], with[1]));
+  gsize size, plain_size;
+  const guint8 *a = g_bytes_get_data (with[0], &size), *b = g_bytes_get_data (plain,
+      &plain_size);
+  g_assert_cmpuint (size, ==, plain_size);
+  guint32 q_bits;
+  memcpy (&q_bits, a + 176, 4);
+  gsize q_off = size - (sizeof (float) << q_bits);
+  g_assert_cmpmem (a, q_off, b, q_off);
+  g_assert_true (memcmp (a + q_off, b + q_off, size - q_off) != 0);
+  GError *err = NULL;
+  SttPunct *p = stt_punct_new_from_bytes (with[0], "question-text", &err);
+  g_assert_no_error (err);
+  const char *const q[] = { "shall", "we", "go", "home" };
+  g_assert_cmpfloat (stt_punct_question_score (p, q, 4), >, 0);
+  stt_punct_unref (p);
+  g_bytes_unref (with[0]);
+  g_bytes_unref (with[1]);
+  g_bytes_unref (plain);
+}
+
 static void
 test_train_empty (void)
 {
@@ -500,5 +637,7 @@ main (int argc, char **argv)
   g_test_add_func ("/punct/rnn-ensemble", test_rnn_ensemble);
   g_test_add_func ("/punct/context-casing", test_context_casing);
   g_test_add_func ("/punct/train-empty", test_train_empty);
+  g_test_add_func ("/punct/question-model", test_question_model);
+  g_test_add_func ("/punct/question-text", test_question_text);
   return g_test_run ();
 }

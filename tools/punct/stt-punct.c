@@ -83,9 +83,11 @@ run_punctuate (int argc, char **argv)
   return 0;
 }
 
+/* The documents of @paths' files in @split, for the whole model or (@question_only) for the
+ * question model alone. */
 static gboolean
-add_corpus (SttPunctTrainer *trainer, char **paths, PunctSplit split, guint *n_files,
-    GError **error)
+add_corpus (SttPunctTrainer *trainer, char **paths, PunctSplit split, gboolean question_only,
+    guint *n_files, GError **error)
 {
   char **files = punct_corpus_files (paths, split, error);
   if (!files)
@@ -95,7 +97,10 @@ add_corpus (SttPunctTrainer *trainer, char **paths, PunctSplit split, guint *n_f
     char **docs = punct_corpus_read_documents (*f, error);
     ok = docs != NULL;
     for (char **d = docs; d && *d; d++)
-      stt_punct_trainer_add_document (trainer, *d);
+      if (question_only)
+        stt_punct_trainer_add_question_document (trainer, *d);
+      else
+        stt_punct_trainer_add_document (trainer, *d);
     g_strfreev (docs);
     (*n_files)++;
   }
@@ -107,6 +112,7 @@ static int
 run_train (int argc, char **argv)
 {
   char *models_dir = NULL, *id = NULL, *name = NULL, *locale = NULL, *split_arg = NULL;
+  char **question_text = NULL;
   int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
   int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0, rnn_members = 0;
   double rnn_dropout = 0, rnn_lr_end = -1, rnn_question_weight = 0;
@@ -125,6 +131,9 @@ run_train (int argc, char **argv)
       "Which files to train on: all (default), train (leave out the held-out State of the "
       "Union years ending in 5), test, fit (train without the development years ending in 0), "
       "dev", "all|train|test|fit|dev"},
+    {"question-text", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &question_text, "Punctuated text "
+      "(a file or folder, all of it) that only the question model learns from, besides TEXT; "
+      "may be repeated", "FILE"},
     {"bits", 0, 0, G_OPTION_ARG_INT, &bits, "Weight table of 2^BITS rows (8..24, default 20)",
       "BITS"},
     {"epochs", 0, 0, G_OPTION_ARG_INT, &epochs, "Passes over the text (default 5)", "N"},
@@ -231,8 +240,14 @@ run_train (int argc, char **argv)
     rnn_question_weight, rnn_init_lm, (guint) rnn_init_dim, rnn_freeze_init };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;
-  if (!add_corpus (trainer, argv + 1, split, &n_files, &err)) {
+  if (!add_corpus (trainer, argv + 1, split, FALSE, &n_files, &err)) {
     fail ("cannot read the training text", err);
+    goto out;
+  }
+  guint n_question_files = 0;
+  if (question_text && !add_corpus (trainer, question_text, PUNCT_SPLIT_ALL, TRUE,
+          &n_question_files, &err)) {
+    fail ("cannot read the --question-text", err);
     goto out;
   }
   g_printerr ("stt-punct train: %u files, %" G_GUINT64_FORMAT " words\n", n_files,
@@ -271,6 +286,7 @@ out:
   g_free (locale);
   g_free (split_arg);
   g_free (rnn_init_lm);
+  g_strfreev (question_text);
   return status;
 }
 

@@ -7,10 +7,11 @@
  * words, their bigrams, trigrams and skip-grams on both sides, their word classes, the first
  * words and length of the current sentence and clause, the previous decision) plus the
  * log-probabilities of a small window network (word embeddings of four words either side, one
- * hidden layer), plus per-mark biases; where a sentence ends, a second perceptron over the
- * whole sentence picks period or question mark. The case: a truecasing lexicon (the most
- * frequent written form of each word outside sentence starts), a table of forms that depend on
- * the next or previous word ("Great Britain"), and a capital at every sentence start. Pauses
+ * hidden layer), plus per-mark biases; where a sentence ends, a question model (logistic
+ * regression over how the sentence opens) picks period or question mark. The case: a
+ * truecasing lexicon (the most frequent written form of each word outside sentence starts), a
+ * table of forms that depend on the next or previous word ("Great Britain"), and a capital at
+ * every sentence start. Pauses
  * between words, when known, add fixed priors for a mark (text has no timing, so they are not
  * learned; see docs/models.md). Decoding is greedy, left to right.
  *
@@ -93,6 +94,12 @@ typedef enum {
 void stt_punct_predict (const SttPunct *punct, const char *const *words, guint n,
     const gint *pause_ms, SttPunctFlags flags, SttPunctLabel *labels);
 
+/* The question model alone on one whole sentence of @n (> 0) lower-case @words: a score
+ * above 0 makes it a question, else a statement (what stt_punct_predict writes where it ends
+ * a sentence, leaving out the sentence network's share, by default none). For callers that
+ * know where sentences end, and for measuring the question model by itself. */
+float stt_punct_question_score (const SttPunct *punct, const char *const *words, guint n);
+
 /* The written form of lower-case @word (newly allocated): its most frequent case in the
  * training text, with a capital first letter when @sentence_start. */
 char *stt_punct_case_word (const SttPunct *punct, const char *word, gboolean sentence_start);
@@ -149,6 +156,9 @@ SttPunctTrainer *stt_punct_trainer_new (const SttPunctTrainOptions *options);
 /* Add one document of punctuated text (an address, an article); documents are trained on in
  * the order they were added, so the same inputs give the same model, byte for byte. */
 void stt_punct_trainer_add_document (SttPunctTrainer *trainer, const char *text);
+/* Add one document of punctuated text that only the question model learns from (its
+ * sentences, question or statement), not the marks, casing or networks. */
+void stt_punct_trainer_add_question_document (SttPunctTrainer *trainer, const char *text);
 guint64 stt_punct_trainer_get_n_words (const SttPunctTrainer *trainer);
 /* Train and return the bytes of punct.bin; fails when no word was added. */
 GBytes *stt_punct_trainer_finish (SttPunctTrainer *trainer, GError **error);
