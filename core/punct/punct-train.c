@@ -240,19 +240,26 @@ count_form (SttPunctTrainer *t, const SttPunctToken *tok, gboolean sentence_star
   g_hash_table_replace (forms, g_strdup (tok->cased), GUINT_TO_POINTER (GPOINTER_TO_UINT (n) + 1));
 }
 
+/* The id of @s in @ids (string -> id + 1) and @strings (id -> string, owned by @ids' keys),
+ * added when new. */
+static guint32
+intern (GHashTable *ids, GPtrArray *strings, const char *s)
+{
+  gpointer v = g_hash_table_lookup (ids, s);
+  if (v)
+    return GPOINTER_TO_UINT (v) - 1;
+  char *key = g_strdup (s);
+  g_hash_table_insert (ids, key, GUINT_TO_POINTER (strings->len + 1));
+  g_ptr_array_add (strings, key);
+  return strings->len - 1;
+}
+
 static guint32
 vocab_id (SttPunctTrainer *t, const char *word)
 {
-  gpointer v = g_hash_table_lookup (t->vocab, word);
-  guint32 id;
-  if (v) {
-    id = GPOINTER_TO_UINT (v) - 1;
-  } else {
-    char *key = g_strdup (word);
+  guint32 id = intern (t->vocab, t->vocab_words, word);
+  if (id == t->vocab_counts->len) {
     guint zero = 0;
-    id = t->vocab_words->len;
-    g_hash_table_insert (t->vocab, key, GUINT_TO_POINTER (id + 1));
-    g_ptr_array_add (t->vocab_words, key);
     g_array_append_val (t->vocab_counts, zero);
   }
   g_array_index (t->vocab_counts, guint, id)++;
@@ -273,14 +280,8 @@ stt_punct_trainer_add_document (SttPunctTrainer *t, const char *text)
     guint32 id = vocab_id (t, tok->word);
     g_array_append_val (t->ids, id);
     count_form (t, tok, start);
-    gpointer v = g_hash_table_lookup (t->cased_ids, tok->cased);
-    if (!v) {
-      v = GUINT_TO_POINTER (t->cased_strings->len + 1);
-      char *form = g_strdup (tok->cased);
-      g_hash_table_insert (t->cased_ids, form, v);
-      g_ptr_array_add (t->cased_strings, form);
-    }
-    guint32 cid = (GPOINTER_TO_UINT (v) - 1) | (start ? CASED_START : 0);
+    guint32 cid = intern (t->cased_ids, t->cased_strings, tok->cased)
+        | (start ? CASED_START : 0);
     g_array_append_val (t->cased, cid);
     start = label == STT_PUNCT_PERIOD || label == STT_PUNCT_QUESTION;
   }
@@ -325,14 +326,7 @@ stt_punct_trainer_add_question_document (SttPunctTrainer *t, const char *text)
     const SttPunctToken *tok = &g_array_index (tokens, SttPunctToken, i);
     guint64 h = punct_hash_word (tok->word);
     guint8 label = tok->label;
-    gpointer v = g_hash_table_lookup (t->q_vocab, tok->word);
-    if (!v) {
-      char *key = g_strdup (tok->word);
-      v = GUINT_TO_POINTER (t->q_words->len + 1);
-      g_hash_table_insert (t->q_vocab, key, v);
-      g_ptr_array_add (t->q_words, key);
-    }
-    guint32 id = GPOINTER_TO_UINT (v) - 1;
+    guint32 id = intern (t->q_vocab, t->q_words, tok->word);
     g_array_append_val (t->q_hashes, h);
     g_array_append_val (t->q_labels, label);
     g_array_append_val (t->q_ids, id);
