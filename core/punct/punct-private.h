@@ -266,3 +266,11 @@ float *punct_lm_embeddings (const SttLm *lm, const char *const *words, guint n_w
 /* The LM of --rnn-init-lm: an LM file (own format, Sphinx trie or ARPA) or a model folder
  * holding lm/lm.bin. Errors name the path and what to give instead. */
 SttLm *punct_load_init_lm (const char *path, GError **error);
+/* Word vectors from a word-vector text file (punct-vectors.c; GloVe, word2vec or fastText text
+ * format): @n_words x *@dim numbers (*@dim: the file's vector size), the row of each of @words
+ * (NULL entries allowed) from the line of that word (exact, else lower-cased), every found row
+ * scaled to a root mean square of @rms per number; rows of words the file lacks are zero with
+ * @found 0. Newly allocated; NULL with @error naming the file and line when it is unreadable or
+ * malformed. */
+float *punct_file_embeddings (const char *path, const char *const *words, guint n_words,
+    float rms, guint *dim, guint8 *found, guint *n_found, GError **error);

@@ -78,12 +78,12 @@
  * / 0.572 / 0.235: the largest period + comma sum that keeps the questions. */
 #define RNN_COMMA_BIAS 1.45f
 #define RNN_PERIOD_BIAS 1.3f
-/* LM-initialised embedding rows (--rnn-init-lm) get this root mean square per number: that of
- * all rows after the default 3 passes (0.11 after 1, 0.15 after 2, 0.19 after 3). The default
- * model's networks have 32 learnt and 64 fixed LM numbers (--rnn-dim 96 --rnn-init-dim 64
- * --rnn-freeze-init, given by tools/punct/meson.build): development period / comma F1 0.700 /
- * 0.560 against 0.684 / 0.554 with 64 learnt; the LM numbers fine-tuned, or alone, did worse
- * (docs/benchmarks.md). */
+/* Given embedding rows (--rnn-init-lm, --rnn-init-vectors) get this root mean square per
+ * number: that of all rows after the default 3 passes (0.11 after 1, 0.15 after 2, 0.19 after
+ * 3). The default model's networks have 32 learnt and 64 fixed LM numbers (--rnn-dim 96
+ * --rnn-init-dim 64 --rnn-freeze-init, given by tools/punct/meson.build): development period /
+ * comma F1 0.700 / 0.560 against 0.684 / 0.554 with 64 learnt; the LM numbers fine-tuned, or
+ * alone, did worse; GloVe's vectors beside them added nothing (docs/benchmarks.md). */
 #define RNN_INIT_LENGTH 0.19f
 /* Words scored after training to measure the typical score margin (scales the pause priors). */
 #define MARGIN_SAMPLE 200000
@@ -106,7 +106,8 @@ struct _SttPunctTrainer {
   float rnn_dropout, rnn_lr_end, rnn_question_weight;
   gboolean rnn_default;
   char *rnn_init_lm;            /* punct-embed.c; NULL = random embeddings */
-  guint rnn_init_dim;
+  guint rnn_init_dim;           /* numbers from the LM */
+  char *rnn_init_vectors;       /* punct-vectors.c; NULL = none */
   gboolean rnn_freeze_init;
   float mlp_lr;
   GHashTable *cased_ids;        /* written form -> id + 1 */
@@ -154,6 +155,7 @@ stt_punct_trainer_new (const SttPunctTrainOptions *options)
   t->rnn_question_weight = options && options->rnn_question_weight > 0
       ? (float) options->rnn_question_weight : RNN_QUESTION_LOSS_WEIGHT;
   t->rnn_init_lm = options ? g_strdup (options->rnn_init_lm) : NULL;
+  t->rnn_init_vectors = options ? g_strdup (options->rnn_init_vectors) : NULL;
   t->rnn_init_dim = options ? options->rnn_init_dim : 0;
   t->rnn_freeze_init = options && options->rnn_freeze_init;
   t->hashes = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -196,6 +198,7 @@ stt_punct_trainer_free (SttPunctTrainer *t)
   g_hash_table_unref (t->cased_ids);
   g_array_unref (t->cased);
   g_free (t->rnn_init_lm);
+  g_free (t->rnn_init_vectors);
   g_array_unref (t->q_hashes);
   g_array_unref (t->q_labels);
   g_array_unref (t->q_doc_ends);
@@ -758,22 +761,51 @@ serialise (SttPunctTrainer *t, const float *weights, float margin, GString *pool
   return g_byte_array_free_to_bytes (out);
 }
 
-/* Embedding rows from @lm's bigrams for the network's words (@mlp_id: vocabulary id ->
- * network id), each of the length of a trained row (punct-embed.c). */
+/* The fixed part of each network word's embedding row (@mlp_id: vocabulary id -> network
+ * id): the vector file's numbers, then @lm_dim numbers from @lm's bigrams (punct-vectors.c,
+ * punct-embed.c); a source that lacks the word leaves its part zero, and a row neither has is
+ * not found. Sets *@dim to the width; NULL with @error when the vector file is bad. */
 static float *
-lm_embeddings (const SttPunctTrainer *t, const SttLm *lm, const guint32 *mlp_id, guint n_ids,
-    guint dim, guint8 **found)
+init_embeddings (const SttPunctTrainer *t, const SttLm *lm, guint lm_dim,
+    const guint32 *mlp_id, guint n_ids, guint *dim, guint8 **found, GError **error)
 {
   const char **words = g_new0 (const char *, n_ids);
   for (guint id = 0; id < t->vocab_words->len; id++)
     if (mlp_id[id] >= PUNCT_MLP_FIRST && mlp_id[id] < n_ids)
       words[mlp_id[id]] = t->vocab_words->pdata[id];
+  guint vec_dim = 0, n_vec = 0, n_lm = 0;
+  guint8 *vec_found = g_new0 (guint8, n_ids), *lm_found = g_new0 (guint8, n_ids);
+  float *vec = NULL, *lmv = NULL;
+  if (t->rnn_init_vectors && !(vec = punct_file_embeddings (t->rnn_init_vectors, words, n_ids,
+              RNN_INIT_LENGTH, &vec_dim, vec_found, &n_vec, error))) {
+    g_free (words);
+    g_free (vec_found);
+    g_free (lm_found);
+    return NULL;
+  }
+  if (lm)
+    lmv = punct_lm_embeddings (lm, words, n_ids, lm_dim, RNN_INIT_LENGTH * sqrtf (lm_dim),
+        lm_found, &n_lm);
+  else
+    lm_dim = 0;
+  *dim = vec_dim + lm_dim;
+  float *emb = g_new0 (float, (gsize) n_ids * *dim);
   *found = g_new (guint8, n_ids);
-  guint n_found = 0;
-  float *emb = punct_lm_embeddings (lm, words, n_ids, dim, RNN_INIT_LENGTH * sqrtf (dim),
-      *found, &n_found);
+  for (guint v = 0; v < n_ids; v++) {
+    if (vec)
+      memcpy (emb + (gsize) v * *dim, vec + (gsize) v * vec_dim, vec_dim * sizeof (float));
+    if (lmv)
+      memcpy (emb + (gsize) v * *dim + vec_dim, lmv + (gsize) v * lm_dim,
+          lm_dim * sizeof (float));
+    (*found)[v] = vec_found[v] || lm_found[v];
+  }
   if (g_getenv ("STT_PUNCT_VERBOSE"))
-    g_printerr ("punct rnn: %u of %u network words start from LM vectors\n", n_found, n_ids);
+    g_printerr ("punct rnn: of %u network words, %u start from the vector file (%u numbers), "
+        "%u from LM vectors (%u numbers)\n", n_ids, n_vec, vec_dim, n_lm, lm_dim);
+  g_free (vec);
+  g_free (lmv);
+  g_free (vec_found);
+  g_free (lm_found);
   g_free (words);
   return emb;
 }
@@ -796,6 +828,41 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
   for (guint i = 0; i < t->ids->len; i++) {
     guint32 id = g_array_index (t->ids, guint32, i);
     g_array_index (t->classes, guint32, i) = punct_class_of (cls[id], t->vocab_words->pdata[id]);
+  }
+  /* the class entries (sorted) also number the network's words */
+  GString *pool = g_string_new (NULL);
+  guint n_classes;
+  guint32 *mlp_id = g_new (guint32, t->vocab_words->len);
+  for (guint id = 0; id < t->vocab_words->len; id++)
+    mlp_id[id] = punct_class_of (PUNCT_NO_CLASS, t->vocab_words->pdata[id])
+        == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
+  PunctCaseEntry *classes = class_entries (t, cls, pool, &n_classes, mlp_id);
+  /* by default the sentence network replaces the window network: with it the window network
+   * adds nothing (development split, period / comma / question F1 0.668 / 0.544 / 0.098 with
+   * it, 0.669 / 0.545 / 0.152 without) */
+  gboolean rnn_on = t->rnn_hidden && (!t->rnn_default || t->hashes->len >= MLP_MIN_WORDS);
+  /* the fixed embedding numbers first: a bad vector file fails before minutes of training */
+  guint lm_dim = t->rnn_init_dim ? MIN (t->rnn_init_dim, t->rnn_dim) : t->rnn_dim, init_dim = 0;
+  guint8 *init_found = NULL;
+  float *init_emb = NULL;
+  if (rnn_on && (init_lm || t->rnn_init_vectors)) {
+    init_emb = init_embeddings (t, init_lm, lm_dim, mlp_id, PUNCT_MLP_FIRST + n_classes,
+        &init_dim, &init_found, error);
+    if (init_emb && init_dim > t->rnn_dim) {
+      g_set_error (error, STT_PUNCT_ERROR, STT_PUNCT_ERROR_TRAIN, "the sentence network's "
+          "embeddings have %u numbers (--rnn-dim), fewer than the %u fixed ones from "
+          "--rnn-init-vectors and --rnn-init-lm; give a larger --rnn-dim", t->rnn_dim,
+          init_dim);
+      g_clear_pointer (&init_emb, g_free);
+    }
+    if (!init_emb) {
+      g_free (init_found);
+      g_free (classes);
+      g_string_free (pool, TRUE);
+      g_free (mlp_id);
+      g_free (cls);
+      return NULL;
+    }
   }
   gsize n_weights = ((gsize) 1 << t->bits) * STT_PUNCT_N_LABELS;
   Perceptron p = { g_new0 (float, n_weights), g_new0 (double, n_weights), 1 };
@@ -835,14 +902,6 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
   visit (t, MARGIN_SAMPLE, margin_step, &m);
   float margin = m.n ? (float) (m.sum / m.n) : 1.0f;
 
-  /* the class entries (sorted) also number the network's words */
-  GString *pool = g_string_new (NULL);
-  guint n_classes;
-  guint32 *mlp_id = g_new (guint32, t->vocab_words->len);
-  for (guint id = 0; id < t->vocab_words->len; id++)
-    mlp_id[id] = punct_class_of (PUNCT_NO_CLASS, t->vocab_words->pdata[id])
-        == PUNCT_NUMBER_CLASS ? PUNCT_MLP_NUMBER : PUNCT_MLP_UNKNOWN;
-  PunctCaseEntry *classes = class_entries (t, cls, pool, &n_classes, mlp_id);
   PunctMlpShape shape = { 0 };
   PunctRnnShape rnn_shape = { 0 };
   float *mlp_params = NULL, *rnn_params = NULL, mlp_m = 0, rnn_m = 0;
@@ -851,10 +910,6 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
     ids[i] = mlp_id[g_array_index (t->ids, guint32, i)];
   guint n_sample = MIN (MARGIN_SAMPLE, t->ids->len);
   float *lp = g_new (float, (gsize) n_sample * STT_PUNCT_N_LABELS);
-  /* by default the sentence network replaces the window network: with it the window network
-   * adds nothing (development split, period / comma / question F1 0.668 / 0.544 / 0.098 with
-   * it, 0.669 / 0.545 / 0.152 without) */
-  gboolean rnn_on = t->rnn_hidden && (!t->rnn_default || t->hashes->len >= MLP_MIN_WORDS);
   if (t->mlp_hidden && (!t->mlp_default || (t->hashes->len >= MLP_MIN_WORDS && !rnn_on))) {
     shape = (PunctMlpShape) { t->mlp_dim, t->mlp_left, t->mlp_right, t->mlp_hidden,
       PUNCT_MLP_FIRST + n_classes };
@@ -868,10 +923,6 @@ stt_punct_trainer_finish (SttPunctTrainer *t, GError **error)
   if (rnn_on) {
     rnn_shape = (PunctRnnShape) { t->rnn_dim, t->rnn_hidden, PUNCT_MLP_FIRST + n_classes,
       t->rnn_window };
-    guint init_dim = t->rnn_init_dim ? MIN (t->rnn_init_dim, t->rnn_dim) : t->rnn_dim;
-    guint8 *init_found = NULL;
-    float *init_emb = init_lm ? lm_embeddings (t, init_lm, mlp_id, rnn_shape.vocab, init_dim,
-        &init_found) : NULL;
     /* the members differ in their seed: initial weights, window offsets, order, dropout */
     gsize n_one = 0;
     PunctRnn nets[PUNCT_RNN_MAX_MEMBERS];

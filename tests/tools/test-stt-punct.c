@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <string.h>
+#include <glib/gstdio.h>
 #include "punct-testutil.h"
 
 static char *
@@ -148,8 +149,9 @@ test_bad_arguments (void)
   remove_empty (scratch);
 }
 
-/* --rnn-init-lm: its companions without it, a missing path, a folder without an LM: a clear
- * message naming the option or path, a failing status, nothing written. */
+/* --rnn-init-lm and --rnn-init-vectors: their companions without them, a missing path, a folder
+ * without an LM, vectors larger than the embeddings: a clear message naming the option or
+ * path, a failing status, nothing written. */
 static void
 test_init_lm_arguments (void)
 {
@@ -158,7 +160,7 @@ test_init_lm_arguments (void)
   char *out, *err;
   const char *alone[] = { "train", "--models-dir", scratch, "--rnn-freeze-init", text, NULL };
   g_assert_cmpint (run (alone, NULL, &out, &err), !=, 0);
-  g_assert_nonnull (strstr (err, "need --rnn-init-lm"));
+  g_assert_nonnull (strstr (err, "--rnn-freeze-init needs --rnn-init-lm or --rnn-init-vectors"));
   g_free (out);
   g_free (err);
   const char *missing[] = { "train", "--models-dir", scratch, "--rnn-init-lm",
@@ -175,6 +177,24 @@ test_init_lm_arguments (void)
   g_assert_cmpstr (out, ==, "");
   g_free (out);
   g_free (err);
+  const char *no_vectors[] = { "train", "--models-dir", scratch, "--rnn-init-vectors",
+    "/nonexistent/glove.txt", text, NULL };
+  g_assert_cmpint (run (no_vectors, NULL, &out, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "/nonexistent/glove.txt"));
+  g_free (out);
+  g_free (err);
+  /* 3-number vectors do not fit 2-number embeddings: found before training */
+  char *vectors = g_build_filename (scratch, "vectors.txt", NULL);
+  g_assert_true (g_file_set_contents (vectors, "the 1 2 3\nnation 4 5 6\n", -1, NULL));
+  const char *too_big[] = { "train", "--models-dir", scratch, "--rnn-hidden", "8", "--rnn-dim",
+    "2", "--rnn-init-vectors", vectors, text, NULL };
+  g_assert_cmpint (run (too_big, NULL, &out, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "give a larger --rnn-dim"));
+  g_assert_cmpstr (out, ==, "");
+  g_free (out);
+  g_free (err);
+  g_unlink (vectors);
+  g_free (vectors);
   remove_empty (scratch);
   g_free (text);
 }

@@ -116,7 +116,7 @@ run_train (int argc, char **argv)
   int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
   int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0, rnn_members = 0;
   double rnn_dropout = 0, rnn_lr_end = -1, rnn_question_weight = 0;
-  char *rnn_init_lm = NULL;
+  char *rnn_init_lm = NULL, *rnn_init_vectors = NULL;
   int rnn_init_dim = 0;
   gboolean is_default = FALSE, rnn_freeze_init = FALSE;
   GOptionEntry entries[] = {
@@ -164,8 +164,12 @@ run_train (int argc, char **argv)
     {"rnn-init-dim", 0, 0, G_OPTION_ARG_INT, &rnn_init_dim, "With --rnn-init-lm: the LM "
       "vectors fill the last N numbers of each embedding, the others start random (1..--rnn-dim; "
       "larger is cut to it; default all)", "N"},
-    {"rnn-freeze-init", 0, 0, G_OPTION_ARG_NONE, &rnn_freeze_init, "With --rnn-init-lm: keep "
-      "the LM vectors fixed in training", NULL},
+    {"rnn-init-vectors", 0, 0, G_OPTION_ARG_FILENAME, &rnn_init_vectors, "Also start them "
+      "from this word-vector text file (GloVe, word2vec or fastText text format: a word and its "
+      "numbers on each line); its vectors fill the numbers before the LM's (default: none)",
+      "FILE"},
+    {"rnn-freeze-init", 0, 0, G_OPTION_ARG_NONE, &rnn_freeze_init, "With --rnn-init-lm or "
+      "--rnn-init-vectors: keep those vectors fixed in training", NULL},
     {NULL},
   };
   GOptionContext *ctx = g_option_context_new ("TEXT... - train a punct model");
@@ -215,8 +219,17 @@ run_train (int argc, char **argv)
         "--rnn-lr-end 0..1 and --rnn-question-weight 0..100\n");
     goto out;
   }
-  if ((rnn_init_dim || rnn_freeze_init) && !rnn_init_lm) {
-    g_printerr ("stt-punct train: --rnn-init-dim and --rnn-freeze-init need --rnn-init-lm\n");
+  if (rnn_init_dim && !rnn_init_lm) {
+    g_printerr ("stt-punct train: --rnn-init-dim needs --rnn-init-lm\n");
+    goto out;
+  }
+  if (rnn_freeze_init && !rnn_init_lm && !rnn_init_vectors) {
+    g_printerr ("stt-punct train: --rnn-freeze-init needs --rnn-init-lm or --rnn-init-vectors\n");
+    goto out;
+  }
+  if (rnn_init_vectors && !g_file_test (rnn_init_vectors, G_FILE_TEST_IS_REGULAR)) {
+    g_printerr ("stt-punct train: --rnn-init-vectors %s is not a file; give a word-vector text "
+        "file (GloVe, word2vec or fastText text format)\n", rnn_init_vectors);
     goto out;
   }
   if (rnn_init_dim < 0 || rnn_init_dim > (rnn_dim ? rnn_dim : 256)) {
@@ -237,7 +250,7 @@ run_train (int argc, char **argv)
     /* --rnn-lr-end: -1 not given (no fall, which the options spell 0); 0 given: a fall to
      * (almost) nothing */
     rnn_dropout, rnn_lr_end < 0 ? 0 : rnn_lr_end == 0 ? 1e-6 : rnn_lr_end,
-    rnn_question_weight, rnn_init_lm, (guint) rnn_init_dim, rnn_freeze_init };
+    rnn_question_weight, rnn_init_lm, (guint) rnn_init_dim, rnn_freeze_init, rnn_init_vectors };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;
   if (!add_corpus (trainer, argv + 1, split, FALSE, &n_files, &err)) {
@@ -286,6 +299,7 @@ out:
   g_free (locale);
   g_free (split_arg);
   g_free (rnn_init_lm);
+  g_free (rnn_init_vectors);
   g_strfreev (question_text);
   return status;
 }

@@ -147,7 +147,11 @@ typedef struct {
                                  * lacks start random); NULL = all random (the default) */
   guint rnn_init_dim;           /* the LM vectors fill the last this many numbers of each
                                  * embedding (the rest start random); 0 = all of them */
-  gboolean rnn_freeze_init;     /* the LM vectors stay fixed in training */
+  gboolean rnn_freeze_init;     /* the LM vectors (and the file's) stay fixed in training */
+  const char *rnn_init_vectors; /* also start them from this word-vector text file (GloVe,
+                                 * word2vec or fastText text format): its vectors fill the
+                                 * numbers before the LM's (words it lacks start random);
+                                 * NULL = none (the default) */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;
