@@ -101,11 +101,16 @@ validate (SttPunct *p, const char *where, GError **error)
   const PunctRnnShape *rs = &h->rnn;
   if (rs->hidden && (rs->dim < 1 || rs->dim > PUNCT_RNN_MAX_DIM
           || rs->hidden > PUNCT_RNN_MAX_HIDDEN || rs->window < 1
-          || rs->window > PUNCT_RNN_MAX_WINDOW
+          || rs->window > PUNCT_RNN_MAX_WINDOW || rs->layers < 1
+          || rs->layers > PUNCT_RNN_MAX_LAYERS
           || rs->vocab != PUNCT_MLP_FIRST + (gsize) h->n_class_entries))
     return format_error (error, where, "the sentence network's shape at byte 152 (dim %u, "
-        "hidden %u, vocabulary %u, window %u) is outside the limits or does not match the %u "
-        "class entries", rs->dim, rs->hidden, rs->vocab, rs->window, h->n_class_entries);
+        "hidden %u, vocabulary %u, window %u, layers %u) is outside the limits or does not "
+        "match the %u class entries", rs->dim, rs->hidden, rs->vocab, rs->window, rs->layers,
+        h->n_class_entries);
+  if (h->reserved != 0)
+    return format_error (error, where, "byte 188 holds %u where this version has 0",
+        h->reserved);
   if (rs->hidden ? h->rnn_members < 1 || h->rnn_members > PUNCT_RNN_MAX_MEMBERS
       : h->rnn_members != 0)
     return format_error (error, where, "%u sentence networks at byte 100, expected %s",
@@ -124,7 +129,7 @@ validate (SttPunct *p, const char *where, GError **error)
   gsize strings_off = PUNCT_ALIGN8 (contexts_off + (gsize) h->n_context_entries
       * sizeof (PunctCaseEntry));
   if (h->question_bits < PUNCT_MIN_BITS || h->question_bits > PUNCT_MAX_BITS)
-    return format_error (error, where, "question_bits %u at byte 176 is outside %u..%u",
+    return format_error (error, where, "question_bits %u at byte 180 is outside %u..%u",
         h->question_bits, PUNCT_MIN_BITS, PUNCT_MAX_BITS);
   gsize question_off = PUNCT_ALIGN8 (strings_off + h->strings_size);
   gsize expected = question_off + (sizeof (float) << h->question_bits);

@@ -6,7 +6,7 @@
 #include "stt/lm.h"
 
 #define PUNCT_MAGIC "STTPUNC1"
-#define PUNCT_VERSION 6
+#define PUNCT_VERSION 7
 #define PUNCT_MIN_BITS 8
 #define PUNCT_MAX_BITS 24
 #define PUNCT_N_PAUSE_BUCKETS 4
@@ -25,6 +25,8 @@ typedef struct {
   guint32 hidden;               /* GRU units of each direction */
   guint32 vocab;                /* embeddings: PUNCT_MLP_FIRST + the class entries */
   guint32 window;               /* words per training window, and per window at run time */
+  guint32 layers;               /* stacked bidirectional layers: 1, or 2 (the second reads
+                                 * both directions' states of the first) */
 } PunctRnnShape;
 
 /* punct.bin: this header, then gint16 weights[2^hash_bits][STT_PUNCT_N_LABELS] (times
@@ -71,6 +73,7 @@ typedef struct {
   /* Added to the sentence networks' question minus period log-probability before it is
    * weighed (question marks are much rarer than periods). */
   float rnn_question_offset;
+  guint32 reserved;             /* 0 (keeps the header a multiple of 8 bytes) */
 } PunctHeader;
 
 /* Weights are stored as 16-bit integers: half the size of floats, no loss that matters. */
@@ -85,7 +88,7 @@ typedef struct {
   guint32 form;                 /* offset of its written form */
 } PunctCaseEntry;
 
-G_STATIC_ASSERT (sizeof (PunctHeader) == 120 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
+G_STATIC_ASSERT (sizeof (PunctHeader) == 128 + 4 * PUNCT_N_PAUSE_BUCKETS * STT_PUNCT_N_LABELS);
 G_STATIC_ASSERT (sizeof (PunctCaseEntry) == 8);
 
 #define PUNCT_ALIGN8(x) (((x) + 7) & ~(gsize) 7)
@@ -203,13 +206,18 @@ float *punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const gu
 #define PUNCT_RNN_MAX_HIDDEN 512
 #define PUNCT_RNN_MAX_WINDOW 1024
 #define PUNCT_RNN_MAX_MEMBERS 4
+#define PUNCT_RNN_MAX_LAYERS 2
 
 typedef struct {
   PunctRnnShape shape;
   /* per direction (0: left to right, 1: right to left): input weights [3h][dim], recurrent
    * weights [3h][h] (rows: update gate, reset gate, candidate), their biases [3h] */
   float *emb, *w[2], *u[2], *bw[2], *bu[2];
-  float *wo[2], *bo;            /* output: [labels][h] per direction, [labels] */
+  /* the second layer when shape.layers is 2 (else NULL), as the first but for input weights
+   * [3h][2h] over the first layer's forward then backward state */
+  float *w2[2], *u2[2], *bw2[2], *bu2[2];
+  float *wo[2], *bo;            /* output: [labels][h] per direction of the top layer,
+                                 * [labels] */
 } PunctRnn;
 
 /* What both networks use (punct-nn.c). C (m x n) = op(A) op(B), plus C when @accumulate
@@ -256,6 +264,12 @@ typedef struct {
  * parameters, newly allocated. Deterministic. */
 float *punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
     gsize n_tokens, const PunctRnnTrainParams *params);
+
+/* For tests: the mean log loss of @b windows of @t words (@ids, @labels: time-major, row t * b
+ * + s) under the parameters @params of a network of @shape, and its gradient in @grad
+ * (punct_rnn_n_params floats, overwritten); no dropout, question marks weigh 1. */
+double punct_rnn_gradient (const PunctRnnShape *shape, float *params, const guint32 *ids,
+    const guint8 *labels, gsize t, gsize b, float *grad);
 
 /* Word vectors from an n-gram LM (punct-embed.c): @n_words x @dim numbers, the row of each
  * of @words (lower-case; NULL entries allowed) from its LM bigrams, every found row of length

@@ -5,12 +5,16 @@
  * sentence end from a comma often lies further away (how the sentence began, whether a verb
  * has come yet). This network reads the words left to right and right to left with a gated
  * recurrent unit each (Cho et al. 2014) over word embeddings, and gives every word a softmax
- * over the marks from both directions' states. Ids are the window network's (the class
- * entries, else unknown or number).
+ * over the marks from both directions' states. With two layers (the default), a second
+ * bidirectional GRU reads both directions' states of the first at each word, and the softmax
+ * reads the second's: the first layer sees words, the second the first's reading of them,
+ * which is where clause structure can show. Ids are the window network's (the class entries,
+ * else unknown or number).
  *
  * Training: windows of `window` words of the whole text (every epoch from a new offset), in
- * mini-batches, truncated back-propagation through each window, Adam, in a fixed (seeded)
- * order, single-threaded: the same text gives the same parameters. Optional, for experiments:
+ * mini-batches, truncated back-propagation through each window (and from the second layer's
+ * input into both directions of the first), Adam, in a fixed (seeded) order, single-threaded:
+ * the same text gives the same parameters. Optional, for experiments:
  * inverted dropout of the embeddings and of the states the output layer reads (training only,
  * masks from the seeded generator), a learning rate falling linearly over the training, a
  * heavier loss on question marks. A model may hold several networks trained from different
@@ -35,7 +39,8 @@ gsize
 punct_rnn_n_params (const PunctRnnShape *s)
 {
   gsize d = s->dim, h = s->hidden;
-  return (gsize) s->vocab * d + 2 * (3 * h * d + 3 * h * h + 6 * h) + 2 * L * h + L;
+  gsize two = s->layers == 2 ? 2 * (3 * h * 2 * h + 3 * h * h + 6 * h) : 0;
+  return (gsize) s->vocab * d + 2 * (3 * h * d + 3 * h * h + 6 * h) + two + 2 * L * h + L;
 }
 
 void
@@ -55,9 +60,27 @@ punct_rnn_view (PunctRnn *m, const PunctRnnShape *s, float *params)
     m->bu[dir] = p;
     p += 3 * h;
   }
+  for (guint dir = 0; dir < 2; dir++)
+    m->w2[dir] = m->u2[dir] = m->bw2[dir] = m->bu2[dir] = NULL;
+  for (guint dir = 0; s->layers == 2 && dir < 2; dir++) {
+    m->w2[dir] = p;
+    p += 3 * h * 2 * h;
+    m->u2[dir] = p;
+    p += 3 * h * h;
+    m->bw2[dir] = p;
+    p += 3 * h;
+    m->bu2[dir] = p;
+    p += 3 * h;
+  }
   m->wo[0] = p;
   m->wo[1] = p + L * h;
   m->bo = p + 2 * L * h;
+}
+
+static inline gboolean
+two_layers (const PunctRnn *m)
+{
+  return m->shape.layers == 2;
 }
 
 static inline float
@@ -83,19 +106,19 @@ typedef struct {
 } Pass;
 
 static void
-pass_init (Pass *p, const PunctRnnShape *s, gsize t, gsize b, gboolean train,
+pass_init (Pass *p, gsize in_dim, gsize h, gsize t, gsize b, gboolean train,
     gboolean drop_x, gboolean drop_h)
 {
-  gsize rows = t * b, h = s->hidden;
+  gsize rows = t * b;
   memset (p, 0, sizeof *p);
   p->t = t;
   p->b = b;
-  p->x = g_new (float, rows * s->dim);
+  p->x = g_new (float, rows * in_dim);
   p->xw = g_new (float, rows * 3 * h);
   p->hu = g_new (float, b * 3 * h);
   p->logits = g_new (float, rows * L);
   if (drop_x)
-    p->xmask = g_new (float, rows * s->dim);
+    p->xmask = g_new (float, rows * in_dim);
   for (guint dir = 0; dir < 2; dir++) {
     p->h[dir] = g_new (float, rows * h);
     if (drop_h) {
@@ -130,25 +153,39 @@ pass_clear (Pass *p)
   }
 }
 
+/* One layer's weights in one direction. */
+typedef struct {
+  const float *w, *u, *bw, *bu;
+  gsize in;
+} Gru;
+
+static Gru
+gru_of (const PunctRnn *m, guint layer, guint dir)
+{
+  if (layer == 0)
+    return (Gru) { m->w[dir], m->u[dir], m->bw[dir], m->bu[dir], m->shape.dim };
+  return (Gru) { m->w2[dir], m->u2[dir], m->bw2[dir], m->bu2[dir], 2 * m->shape.hidden };
+}
+
 /* One direction: dir 0 runs t = 0..T-1, dir 1 runs T-1..0; the state before the first
  * step is zero. */
 static void
-run_direction (const PunctRnn *m, Pass *p, guint dir)
+run_direction (const Gru *g, gsize hid, Pass *p, guint dir)
 {
-  const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid;
-  punct_gemm (FALSE, TRUE, p->x, m->w[dir], p->xw, T * b, h3, m->shape.dim, FALSE);
+  const gsize b = p->b, T = p->t, h3 = 3 * hid;
+  punct_gemm (FALSE, TRUE, p->x, g->w, p->xw, T * b, h3, g->in, FALSE);
   for (gsize step = 0; step < T; step++) {
     gsize t = dir == 0 ? step : T - 1 - step;
     const float *prev = step == 0 ? NULL
         : p->h[dir] + (dir == 0 ? t - 1 : t + 1) * b * hid;
     for (gsize s = 0; s < b; s++)
-      memcpy (p->hu + s * h3, m->bu[dir], h3 * sizeof (float));
+      memcpy (p->hu + s * h3, g->bu, h3 * sizeof (float));
     if (prev)
-      punct_gemm (FALSE, TRUE, prev, m->u[dir], p->hu, b, h3, hid, TRUE);
+      punct_gemm (FALSE, TRUE, prev, g->u, p->hu, b, h3, hid, TRUE);
     float *out = p->h[dir] + t * b * hid;
     for (gsize s = 0; s < b; s++) {
       const float *xw = p->xw + (t * b + s) * h3, *hu = p->hu + s * h3;
-      const float *bw = m->bw[dir];
+      const float *bw = g->bw;
       gsize row = (t * b + s) * hid;
       for (gsize j = 0; j < hid; j++) {
         float z = sigmoid (xw[j] + bw[j] + hu[j]);
@@ -168,10 +205,11 @@ run_direction (const PunctRnn *m, Pass *p, guint dir)
   }
 }
 
-/* Embeddings, both directions and the output logits of the sequences in @ids (time-major);
- * with the pass' dropout masks when it has them (training). */
+/* Embeddings, both directions (of both layers when the network has two) and the output
+ * logits of the sequences in @ids (time-major); with the pass' dropout masks when it has them
+ * (training). @p2: the second layer's pass, or NULL. */
 static void
-forward (const PunctRnn *m, Pass *p, const guint32 *ids)
+forward (const PunctRnn *m, Pass *p, Pass *p2, const guint32 *ids)
 {
   const gsize rows = p->t * p->b, dim = m->shape.dim, hid = m->shape.hidden;
   for (gsize i = 0; i < rows; i++)
@@ -179,15 +217,29 @@ forward (const PunctRnn *m, Pass *p, const guint32 *ids)
   if (p->xmask)
     for (gsize e = 0; e < rows * dim; e++)
       p->x[e] *= p->xmask[e];
-  run_direction (m, p, 0);
-  run_direction (m, p, 1);
+  for (guint dir = 0; dir < 2; dir++) {
+    Gru g = gru_of (m, 0, dir);
+    run_direction (&g, hid, p, dir);
+  }
+  Pass *top = p;
+  if (two_layers (m)) {
+    for (gsize i = 0; i < rows; i++) {
+      memcpy (p2->x + i * 2 * hid, p->h[0] + i * hid, hid * sizeof (float));
+      memcpy (p2->x + i * 2 * hid + hid, p->h[1] + i * hid, hid * sizeof (float));
+    }
+    for (guint dir = 0; dir < 2; dir++) {
+      Gru g = gru_of (m, 1, dir);
+      run_direction (&g, hid, p2, dir);
+    }
+    top = p2;
+  }
   for (gsize i = 0; i < rows; i++)
     memcpy (p->logits + i * L, m->bo, L * sizeof (float));
   for (guint dir = 0; dir < 2; dir++) {
-    const float *h = p->h[dir];
+    const float *h = top->h[dir];
     if (p->hmask[dir]) {
       for (gsize e = 0; e < rows * hid; e++)
-        p->hd[dir][e] = p->h[dir][e] * p->hmask[dir][e];
+        p->hd[dir][e] = top->h[dir][e] * p->hmask[dir][e];
       h = p->hd[dir];
     }
     punct_gemm (FALSE, TRUE, h, m->wo[dir], p->logits, rows, L, hid, TRUE);
@@ -208,14 +260,16 @@ punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
   guint32 *batch_ids = g_new (guint32, win * MIN (n_win, RUN_GROUP));
   for (gsize first = 0; first < n_win; first += RUN_GROUP) {
     gsize b = MIN (RUN_GROUP, n_win - first);
-    Pass p;
-    pass_init (&p, &m->shape, win, b, FALSE, FALSE, FALSE);
+    Pass p, p2;
+    pass_init (&p, m->shape.dim, m->shape.hidden, win, b, FALSE, FALSE, FALSE);
+    if (two_layers (m))
+      pass_init (&p2, 2 * m->shape.hidden, m->shape.hidden, win, b, FALSE, FALSE, FALSE);
     for (gsize s = 0; s < b; s++) {
       gsize start = MIN ((first + s) * stride, n - win);
       for (gsize t = 0; t < win; t++)
         batch_ids[t * b + s] = ids[start + t];
     }
-    forward (m, &p, batch_ids);
+    forward (m, &p, two_layers (m) ? &p2 : NULL, batch_ids);
     for (gsize s = 0; s < b; s++) {
       gsize start = MIN ((first + s) * stride, n - win);
       for (gsize t = 0; t < win; t++) {
@@ -228,6 +282,8 @@ punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
       }
     }
     pass_clear (&p);
+    if (two_layers (m))
+      pass_clear (&p2);
   }
   for (guint i = 0; i < n; i++)
     punct_log_softmax (out + (gsize) i * L);
@@ -273,20 +329,23 @@ typedef struct {
   guint64 seed;                 /* draws the dropout masks */
   guint frozen;                 /* the last this many embedding numbers of the rows with
                                  * init_found stay as given */
-  Pass p;
-  float *dh, *dhn, *dxw, *dhu, *dx;
+  Pass p, p2;                   /* p2: the second layer (two-layer networks) */
+  float *dh, *dhn, *dxw, *dhu, *dx, *dx2, *dh1;
 } Trainer;
 
-/* Back-propagate the @dh (t*b x h: the loss' gradient on this direction's states from the
- * output layer) through one direction's steps; accumulates the gradients of its parameters
- * and, in t->dx, of the embeddings. */
+/* Back-propagate @dh (t*b x h: the loss' gradient on the states of direction @dir of @layer)
+ * through its steps; accumulates the gradients of its parameters and writes (dir 1) or adds
+ * (dir 0) the gradient of its input to @dx. */
 static void
-backward_direction (Trainer *tr, guint dir)
+backward_direction (Trainer *tr, guint layer, Pass *p, const float *dh, float *dx, guint dir)
 {
-  Pass *p = &tr->p;
   const PunctRnn *m = &tr->m;
-  const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid, dim = m->shape.dim;
-  float *dh = tr->dh, *carry = tr->dhn;
+  Gru g = gru_of (m, layer, dir);
+  float *gw = layer ? tr->g.w2[dir] : tr->g.w[dir], *gu = layer ? tr->g.u2[dir] : tr->g.u[dir];
+  float *gbw = layer ? tr->g.bw2[dir] : tr->g.bw[dir];
+  float *gbu = layer ? tr->g.bu2[dir] : tr->g.bu[dir];
+  const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid, dim = g.in;
+  float *carry = tr->dhn;
   memset (carry, 0, b * hid * sizeof (float));
   for (gsize step = 0; step < T; step++) {
     gsize t = dir == 0 ? T - 1 - step : step;
@@ -296,13 +355,13 @@ backward_direction (Trainer *tr, guint dir)
       gsize row = (t * b + s) * hid;
       float *dxw = tr->dxw + (t * b + s) * h3, *dhu = tr->dhu + (t * b + s) * h3;
       for (gsize j = 0; j < hid; j++) {
-        float g = dh[row + j] + carry[s * hid + j];
+        float gr = dh[row + j] + carry[s * hid + j];
         float z = p->z[dir][row + j], r = p->r[dir][row + j], n = p->n[dir][row + j];
         float hp = prev ? prev[s * hid + j] : 0.0f;
-        float dn = g * (1.0f - z) * (1.0f - n * n);
-        float dz = g * (hp - n) * z * (1.0f - z);
+        float dn = gr * (1.0f - z) * (1.0f - n * n);
+        float dz = gr * (hp - n) * z * (1.0f - z);
         float dr = dn * p->un[dir][row + j] * r * (1.0f - r);
-        carry[s * hid + j] = g * z;
+        carry[s * hid + j] = gr * z;
         dxw[j] = dz;
         dxw[hid + j] = dr;
         dxw[2 * hid + j] = dn;
@@ -312,23 +371,23 @@ backward_direction (Trainer *tr, guint dir)
       }
     }
     if (!first)
-      punct_gemm (FALSE, FALSE, tr->dhu + t * b * h3, m->u[dir], carry, b, hid, h3, TRUE);
+      punct_gemm (FALSE, FALSE, tr->dhu + t * b * h3, g.u, carry, b, hid, h3, TRUE);
   }
   const gsize rows = T * b;
   /* U: each step's recurrent gradient times the state it read (none at the first step) */
   if (T > 1) {
     if (dir == 0)
-      punct_gemm (TRUE, FALSE, tr->dhu + b * h3, p->h[dir], tr->g.u[dir], h3, hid, rows - b, TRUE);
+      punct_gemm (TRUE, FALSE, tr->dhu + b * h3, p->h[dir], gu, h3, hid, rows - b, TRUE);
     else
-      punct_gemm (TRUE, FALSE, tr->dhu, p->h[dir] + b * hid, tr->g.u[dir], h3, hid, rows - b, TRUE);
+      punct_gemm (TRUE, FALSE, tr->dhu, p->h[dir] + b * hid, gu, h3, hid, rows - b, TRUE);
   }
   for (gsize i = 0; i < rows; i++)
     for (gsize j = 0; j < h3; j++) {
-      tr->g.bu[dir][j] += tr->dhu[i * h3 + j];
-      tr->g.bw[dir][j] += tr->dxw[i * h3 + j];
+      gbu[j] += tr->dhu[i * h3 + j];
+      gbw[j] += tr->dxw[i * h3 + j];
     }
-  punct_gemm (TRUE, FALSE, tr->dxw, p->x, tr->g.w[dir], h3, dim, rows, TRUE);
-  punct_gemm (FALSE, FALSE, tr->dxw, m->w[dir], tr->dx, rows, dim, h3, dir == 0);
+  punct_gemm (TRUE, FALSE, tr->dxw, p->x, gw, h3, dim, rows, TRUE);
+  punct_gemm (FALSE, FALSE, tr->dxw, g.w, dx, rows, dim, h3, dir == 0);
 }
 
 /* Inverted dropout: each of the @n entries is 0 with probability @rate, else 1 / (1 - rate). */
@@ -341,9 +400,10 @@ draw_mask (guint64 *seed, float *mask, gsize n, float rate)
     mask[e] = (punct_next_random (seed) >> 40) < cut ? 0.0f : keep;
 }
 
-/* One batch: forward, loss gradient, backward, Adam. Returns the summed log loss. */
+/* One batch's forward pass and the gradient of its mean loss in tr->grad (frozen numbers get
+ * none). Returns the summed log loss. */
 static double
-train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
+gradient (Trainer *tr, const guint32 *ids, const guint8 *labels)
 {
   Pass *p = &tr->p;
   PunctRnn *m = &tr->m;
@@ -353,7 +413,7 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
   for (guint dir = 0; dir < 2; dir++)
     if (p->hmask[dir])
       draw_mask (&tr->seed, p->hmask[dir], rows * hid, tr->tp.dropout_out);
-  forward (m, p, ids);
+  forward (m, p, two_layers (m) ? &tr->p2 : NULL, ids);
   double loss = 0;
   for (gsize i = 0; i < rows; i++) {
     float *v = p->logits + i * L;
@@ -365,8 +425,9 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
       v[l] = wt * (expf (v[l]) - (l == labels[i])) / rows;
   }
   memset (tr->grad, 0, tr->n_params * sizeof (float));
+  Pass *top = two_layers (m) ? &tr->p2 : p;
   for (guint dir = 0; dir < 2; dir++)
-    punct_gemm (TRUE, FALSE, p->logits, p->hd[dir] ? p->hd[dir] : p->h[dir], tr->g.wo[dir], L,
+    punct_gemm (TRUE, FALSE, p->logits, p->hd[dir] ? p->hd[dir] : top->h[dir], tr->g.wo[dir], L,
         hid, rows, FALSE);
   for (gsize i = 0; i < rows; i++)
     for (guint l = 0; l < L; l++)
@@ -377,8 +438,19 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
     if (p->hmask[dir])
       for (gsize e = 0; e < rows * hid; e++)
         tr->dh[e] *= p->hmask[dir][e];
-    backward_direction (tr, dir);
+    if (two_layers (m))
+      backward_direction (tr, 1, &tr->p2, tr->dh, tr->dx2, (guint) dir);
+    else
+      backward_direction (tr, 0, p, tr->dh, tr->dx, (guint) dir);
   }
+  if (two_layers (m))
+    /* the second layer's input gradient: the first layer's states, both directions */
+    for (gint dir = 1; dir >= 0; dir--) {
+      for (gsize i = 0; i < rows; i++)
+        memcpy (tr->dh1 + i * hid, tr->dx2 + i * 2 * hid + (gsize) dir * hid,
+            hid * sizeof (float));
+      backward_direction (tr, 0, p, tr->dh1, tr->dx, (guint) dir);
+    }
   if (p->xmask)
     for (gsize e = 0; e < rows * dim; e++)
       tr->dx[e] *= p->xmask[e];
@@ -392,6 +464,13 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
     if (tr->tp.init_found[ids[i]])
       memset (tr->g.emb + (gsize) ids[i] * dim + dim - tr->frozen, 0,
           tr->frozen * sizeof (float));
+  return loss;
+}
+
+/* One Adam step along tr->grad, its norm clipped. */
+static void
+adam_step (Trainer *tr)
+{
   double norm = 0;
   for (gsize e = 0; e < tr->n_params; e++)
     norm += (double) tr->grad[e] * tr->grad[e];
@@ -408,7 +487,66 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
     tr->m2[e] = ADAM_B2 * tr->m2[e] + (1.0f - ADAM_B2) * g * g;
     tr->params[e] -= lr * tr->m1[e] / (sqrtf (tr->m2[e]) + ADAM_EPS);
   }
+}
+
+/* One batch: forward, loss gradient, backward, Adam. Returns the summed log loss. */
+static double
+train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
+{
+  double loss = gradient (tr, ids, labels);
+  adam_step (tr);
   return loss;
+}
+
+/* The passes and gradient buffers of batches of @batch windows of @win words. */
+static void
+buffers_init (Trainer *tr, gsize win, gsize batch)
+{
+  const gsize hid = tr->m.shape.hidden, dim = tr->m.shape.dim, rows = win * batch;
+  pass_init (&tr->p, dim, hid, win, batch, TRUE, tr->tp.dropout_emb > 0,
+      tr->tp.dropout_out > 0);
+  if (two_layers (&tr->m))
+    pass_init (&tr->p2, 2 * hid, hid, win, batch, TRUE, FALSE, FALSE);
+  tr->dh = g_new (float, rows * hid);
+  tr->dhn = g_new (float, batch * hid);
+  tr->dxw = g_new (float, rows * 3 * hid);
+  tr->dhu = g_new (float, rows * 3 * hid);
+  tr->dx = g_new (float, rows * dim);
+  tr->dx2 = g_new (float, rows * 2 * hid);
+  tr->dh1 = g_new (float, rows * hid);
+}
+
+static void
+buffers_clear (Trainer *tr)
+{
+  g_free (tr->dh);
+  g_free (tr->dhn);
+  g_free (tr->dxw);
+  g_free (tr->dhu);
+  g_free (tr->dx);
+  g_free (tr->dx2);
+  g_free (tr->dh1);
+  pass_clear (&tr->p);
+  if (two_layers (&tr->m))
+    pass_clear (&tr->p2);
+}
+
+double
+punct_rnn_gradient (const PunctRnnShape *shape, float *params, const guint32 *ids,
+    const guint8 *labels, gsize t, gsize b, float *grad)
+{
+  Trainer tr;
+  memset (&tr, 0, sizeof tr);
+  tr.tp.question_weight = 1.0f;
+  tr.n_params = punct_rnn_n_params (shape);
+  tr.params = params;
+  tr.grad = grad;
+  punct_rnn_view (&tr.m, shape, params);
+  punct_rnn_view (&tr.g, shape, grad);
+  buffers_init (&tr, t, b);
+  double loss = gradient (&tr, ids, labels);
+  buffers_clear (&tr);
+  return loss / (double) (t * b);
 }
 
 float *
@@ -451,6 +589,15 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
     memset (tr.m.bw[dir], 0, 3 * hid * sizeof (float));
     memset (tr.m.bu[dir], 0, 3 * hid * sizeof (float));
   }
+  for (guint dir = 0; two_layers (&tr.m) && dir < 2; dir++) {
+    float r2 = 1.0f / sqrtf (2 * hid);
+    for (gsize e = 0; e < 3 * hid * 2 * hid; e++)
+      tr.m.w2[dir][e] = punct_uniform (&seed, r2);
+    for (gsize e = 0; e < 3 * hid * hid; e++)
+      tr.m.u2[dir][e] = punct_uniform (&seed, ru);
+    memset (tr.m.bw2[dir], 0, 3 * hid * sizeof (float));
+    memset (tr.m.bu2[dir], 0, 3 * hid * sizeof (float));
+  }
   for (gsize e = 0; e < 2 * L * hid; e++)
     tr.m.wo[0][e] = punct_uniform (&seed, ru);
   memset (tr.m.bo, 0, L * sizeof (float));
@@ -458,14 +605,9 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
   const gsize win = s.window;
   gsize n_win = n_tokens / win;
   batch = MAX (1, MIN (batch, n_win));
-  pass_init (&tr.p, &s, win, batch, TRUE, tr.tp.dropout_emb > 0, tr.tp.dropout_out > 0);
+  buffers_init (&tr, win, batch);
   tr.n_steps = (guint64) epochs * ((n_win + batch - 1) / batch);
   gsize rows = win * batch;
-  tr.dh = g_new (float, rows * hid);
-  tr.dhn = g_new (float, batch * hid);
-  tr.dxw = g_new (float, rows * 3 * hid);
-  tr.dhu = g_new (float, rows * 3 * hid);
-  tr.dx = g_new (float, rows * dim);
   gsize *starts = g_new (gsize, n_win);
   guint32 *b_ids = g_new (guint32, rows);
   guint8 *b_labels = g_new (guint8, rows);
@@ -504,12 +646,7 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
   g_free (starts);
   g_free (b_ids);
   g_free (b_labels);
-  g_free (tr.dh);
-  g_free (tr.dhn);
-  g_free (tr.dxw);
-  g_free (tr.dhu);
-  g_free (tr.dx);
-  pass_clear (&tr.p);
+  buffers_clear (&tr);
   g_free (tr.grad);
   g_free (tr.m1);
   g_free (tr.m2);

@@ -191,7 +191,7 @@ test_init_and_freeze (void)
     for (guint j = 0; j < init_dim; j++)
       init[v * init_dim + j] = 0.5f * (float) (v + 1) - 0.25f * (float) j;
   }
-  PunctRnnShape s = { dim, 8, vocab, 32 };
+  PunctRnnShape s = { dim, 8, vocab, 32, 1 };
   PunctRnnTrainParams tp = { 2, 4, 0.01f, 0.01f, 0.0f, 0.0f, 1.0f, 0, init, found, init_dim,
     TRUE };
   float *frozen = punct_rnn_train (&s, ids, labels, n, &tp);

@@ -1,5 +1,6 @@
 /* gst-stt — the sentence network's training and ensembles (core/punct/punct-rnn.c, private API):
- * dropout only in training, determinism, the mean of an ensemble, the question weight.
+ * the gradient against finite differences (one and two layers), dropout only in training,
+ * determinism, two layers learning, the mean of an ensemble, the question weight.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
@@ -28,12 +29,19 @@ make_text (guint64 seed, guint32 *ids, guint8 *labels, gsize n)
 #define N_TEST 1000
 
 static float *
+train_layers (PunctRnnShape *shape, guint layers, const guint32 *ids, const guint8 *labels,
+    float dropout, float question_weight, guint64 seed)
+{
+  *shape = (PunctRnnShape) { 8, 16, PUNCT_MLP_FIRST + VOCAB, 32, layers };
+  PunctRnnTrainParams tp = { 6, 8, 0.01f, 0.002f, dropout, dropout, question_weight, seed };
+  return punct_rnn_train (shape, ids, labels, N_TRAIN, &tp);
+}
+
+static float *
 train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels, float dropout,
     float question_weight, guint64 seed)
 {
-  *shape = (PunctRnnShape) { 8, 16, PUNCT_MLP_FIRST + VOCAB, 32 };
-  PunctRnnTrainParams tp = { 6, 8, 0.01f, 0.002f, dropout, dropout, question_weight, seed };
-  return punct_rnn_train (shape, ids, labels, N_TRAIN, &tp);
+  return train_layers (shape, 1, ids, labels, dropout, question_weight, seed);
 }
 
 /* Share of the words whose most probable mark is the text's. */
@@ -89,6 +97,88 @@ test_dropout (void)
   g_free (a);
   g_free (b);
   g_free (plain);
+  g_free (ids);
+  g_free (labels);
+  g_free (test_ids);
+  g_free (test_labels);
+}
+
+/* The gradient of the mean loss (punct_rnn_gradient: forward, softmax, back-propagation
+ * through the output layer, the layers, both directions and the embeddings) matches central
+ * finite differences, for one layer and for two. */
+static void
+test_gradient (void)
+{
+  for (guint layers = 1; layers <= 2; layers++) {
+    const PunctRnnShape s = { 3, 4, PUNCT_MLP_FIRST + 5, 6, layers };
+    const gsize t = 6, b = 2, n = punct_rnn_n_params (&s);
+    guint64 seed = 11 + layers;
+    float *params = g_new (float, n), *grad = g_new (float, n), *scratch = g_new (float, n);
+    for (gsize e = 0; e < n; e++)
+      params[e] = punct_uniform (&seed, 0.8f);
+    guint32 ids[12];
+    guint8 labels[12];
+    for (gsize i = 0; i < t * b; i++) {
+      ids[i] = PUNCT_MLP_FIRST + (guint32) (punct_next_random (&seed) % 5);
+      labels[i] = (guint8) (punct_next_random (&seed) % L);
+    }
+    punct_rnn_gradient (&s, params, ids, labels, t, b, grad);
+    double worst = 0;
+    guint checked = 0;
+    for (gsize e = 0; e < n; e++) {
+      /* only the embedding rows of words in the windows have a gradient */
+      if (e < (gsize) s.vocab * s.dim && e / s.dim < PUNCT_MLP_FIRST)
+        continue;
+      const float eps = 1e-2f, keep = params[e];
+      params[e] = keep + eps;
+      double up = punct_rnn_gradient (&s, params, ids, labels, t, b, scratch);
+      params[e] = keep - eps;
+      double down = punct_rnn_gradient (&s, params, ids, labels, t, b, scratch);
+      params[e] = keep;
+      double numeric = (up - down) / (2 * eps);
+      double err = fabs (numeric - grad[e]) / (1e-3 + fabs (numeric) + fabs (grad[e]));
+      worst = MAX (worst, err);
+      if (err > 0.05)
+        g_error ("%u layers, parameter %" G_GSIZE_FORMAT ": gradient %g, finite difference %g",
+            layers, e, grad[e], numeric);
+      checked++;
+    }
+    g_test_message ("%u layers: %u parameters, worst relative difference %.4f", layers,
+        checked, worst);
+    g_assert_cmpuint (checked, >, 100);
+    g_free (params);
+    g_free (grad);
+    g_free (scratch);
+  }
+}
+
+/* Two layers learn the task too, the same way every time, and have more parameters. */
+static void
+test_two_layers (void)
+{
+  guint32 *ids = g_new (guint32, N_TRAIN), *test_ids = g_new (guint32, N_TEST);
+  guint8 *labels = g_new (guint8, N_TRAIN), *test_labels = g_new (guint8, N_TEST);
+  make_text (5, ids, labels, N_TRAIN);
+  make_text (6, test_ids, test_labels, N_TEST);
+  PunctRnnShape s, one;
+  float *a = train_layers (&s, 2, ids, labels, 0.1f, 1.0f, 0);
+  float *b = train_layers (&s, 2, ids, labels, 0.1f, 1.0f, 0);
+  float *c = train_layers (&one, 1, ids, labels, 0.1f, 1.0f, 0);
+  gsize n_params = punct_rnn_n_params (&s);
+  g_assert_cmpuint (n_params, ==, punct_rnn_n_params (&one) + 2 * (3 * 16 * 32 + 3 * 16 * 16
+          + 6 * 16));
+  g_assert_cmpmem (a, n_params * sizeof (float), b, n_params * sizeof (float));
+  PunctRnn net;
+  punct_rnn_view (&net, &s, a);
+  float *lp = g_new (float, N_TEST * L);
+  punct_rnn_log_probs (&net, test_ids, N_TEST, lp);
+  double acc = accuracy (lp, test_labels, N_TEST);
+  g_test_message ("accuracy with two layers: %.3f", acc);
+  g_assert_cmpfloat (acc, >, 0.97);
+  g_free (lp);
+  g_free (a);
+  g_free (b);
+  g_free (c);
   g_free (ids);
   g_free (labels);
   g_free (test_ids);
@@ -164,7 +254,7 @@ test_question_weight (void)
   make_text (4, ids, labels, N_TRAIN);
   PunctRnnShape s;
   /* one short pass: neither network has learned the task to the end */
-  s = (PunctRnnShape) { 8, 16, PUNCT_MLP_FIRST + VOCAB, 32 };
+  s = (PunctRnnShape) { 8, 16, PUNCT_MLP_FIRST + VOCAB, 32, 1 };
   PunctRnnTrainParams tp = { 1, 8, 0.003f, 0.003f, 0.0f, 0.0f, 1.0f, 0 };
   float *one = punct_rnn_train (&s, ids, labels, N_TRAIN, &tp);
   tp.question_weight = 4.0f;
@@ -183,7 +273,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/punct-rnn/gradient", test_gradient);
   g_test_add_func ("/punct-rnn/dropout", test_dropout);
+  g_test_add_func ("/punct-rnn/two-layers", test_two_layers);
   g_test_add_func ("/punct-rnn/ensemble", test_ensemble);
   g_test_add_func ("/punct-rnn/question-weight", test_question_weight);
   return g_test_run ();

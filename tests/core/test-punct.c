@@ -218,7 +218,7 @@ test_corrupt (void)
   const guint8 *data = g_bytes_get_data (good, &size);
   struct { gsize at; guint32 value; gsize size; const char *says; } cases[] = {
     {0, 0x21, size, "bad magic"},
-    {8, 7, size, "version"},
+    {8, 6, size, "version 6 at byte 8"},   /* the version before the layers */
     {12, 30, size, "hash_bits"},
     {16, 5, size, "labels"},
     {20, 0x7fffffff, size, "bytes"},
@@ -233,9 +233,10 @@ test_corrupt (void)
     {132, 0x7fc00000, size, "not finite"},           /* a NaN comma bias */
     {148, 0x7fffffff, size, "bytes"},                /* context entries */
     {100, 1, size, "sentence networks at byte 100"}, /* a member of no network */
-    {176, 30, size, "question_bits 30 at byte 176"},
-    {176, 2, size, "question_bits 2 at byte 176"},
-    {176, 9, size, "bytes"},                         /* a table of another size */
+    {180, 30, size, "question_bits 30 at byte 180"},
+    {180, 2, size, "question_bits 2 at byte 180"},
+    {180, 9, size, "bytes"},                         /* a table of another size */
+    {188, 1, size, "byte 188 holds 1"},              /* the reserved word */
     {size - 4, 0x7fc00000, size, "question model weight"},
     {144, 0x7f800000, size, "question bias"},
     {G_MAXSIZE, 0, size - 4, "truncated"},           /* the question model's last weight */
@@ -255,7 +256,7 @@ test_corrupt (void)
     g_clear_error (&err);
     g_bytes_unref (bad);
   }
-  /* found through the header: the 184-byte header, int16 weights[2^bits][4],
+  /* found through the header: the 192-byte header, int16 weights[2^bits][4],
    * the network's floats (padded to 8 bytes), then the casing, class and context entries, the
    * string pool and the question model's floats */
   guint32 h[38];
@@ -266,7 +267,7 @@ test_corrupt (void)
   g_assert_cmpuint (hidden, >, 0);
   gsize n_mlp = (gsize) vocab * dim + (gsize) hidden * (left + 1 + right) * dim + hidden
       + 4 * hidden + 4;
-  gsize mlp_off = 184 + ((gsize) 8 << bits);
+  gsize mlp_off = 192 + ((gsize) 8 << bits);
   gsize cases_off = mlp_off + ((n_mlp * 4 + 7) & ~(gsize) 7);
   gsize contexts_off = cases_off + 8 * ((gsize) n_cases + n_classes);
   struct { gsize at; guint32 value; const char *says; } deep[] = {
@@ -300,18 +301,18 @@ test_rnn (void)
   g_assert_true (g_bytes_equal (a, b));
   gsize size;
   const guint8 *data = g_bytes_get_data (a, &size);
-  guint32 h[44];
+  guint32 h[48];
   memcpy (h, data, sizeof h);
   guint32 bits = h[3], dim = h[38], hidden = h[39], vocab = h[40], window = h[41];
-  g_assert_cmpuint (h[2], ==, 6);               /* the version with the question model's
-                                                 * own table */
+  g_assert_cmpuint (h[2], ==, 7);               /* the version with the layers */
+  g_assert_cmpuint (h[42], ==, 2);              /* two layers (the default) */
   g_assert_cmpuint (h[25], ==, 1);              /* one sentence network */
   g_assert_cmpuint (h[29], ==, 0);              /* no window network */
   g_assert_cmpuint (dim, ==, 8);
   g_assert_cmpuint (hidden, ==, 12);
   g_assert_cmpuint (window, ==, 32);
   gsize n_rnn = (gsize) vocab * dim + 2 * (3 * hidden * dim + 3 * hidden * hidden + 6 * hidden)
-      + 8 * hidden + 4;
+      + 2 * (3 * hidden * 2 * hidden + 3 * hidden * hidden + 6 * hidden) + 8 * hidden + 4;
   g_assert_cmpuint (size, ==, g_bytes_get_size (plain) + ((n_rnn * 4 + 7) & ~(gsize) 7));
   GError *err = NULL;
   SttPunct *p = stt_punct_new_from_bytes (a, "small+rnn", &err);
@@ -352,12 +353,12 @@ test_rnn (void)
   g_free (path);
 
   /* where a sentence ends, the networks' question log-probability plus the offset at byte
-   * 180 weighs in the question decision: a very large offset makes every end a question mark,
+   * 184 weighs in the question decision: a very large offset makes every end a question mark,
    * a very negative one a period */
   for (guint k = 0; k < 2; k++) {
     float offset = k ? -1e4f : 1e4f;
     guint8 *copy = g_memdup2 (data, size);
-    memcpy (copy + 180, &offset, 4);
+    memcpy (copy + 184, &offset, 4);
     GBytes *moved = g_bytes_new_take (copy, size);
     SttPunct *m = stt_punct_new_from_bytes (moved, "offset", &err);
     g_assert_no_error (err);
@@ -369,18 +370,21 @@ test_rnn (void)
   }
 
   /* damaged: the shape, the weights, a parameter, a truncated file */
-  gsize rnn_off = 184 + ((gsize) 8 << bits);
+  gsize rnn_off = 192 + ((gsize) 8 << bits);
   struct { gsize at; guint32 value; gsize size; const char *says; } cases[] = {
     {152, 100000, size, "sentence network's shape"},   /* embedding size */
     {156, 5000, size, "sentence network's shape"},     /* hidden units */
     {160, 3, size, "sentence network's shape"},        /* vocabulary against the classes */
     {164, 0, size, "sentence network's shape"},        /* no window */
+    {168, 0, size, "layers 0"},                        /* no layer */
+    {168, 3, size, "layers 3"},                        /* more layers than allowed */
+    {168, 1, size, "truncated or extended"},           /* one layer where the file has two */
     {100, 0, size, "sentence networks at byte 100"},   /* no member */
     {100, 5, size, "sentence networks at byte 100"},   /* more members than allowed */
     {100, 2, size, "truncated or extended"},           /* a member more than the file has */
-    {168, 0x7fc00000, size, "sentence network weight"},
-    {172, 0x7f800000, size, "sentence network weight"},    /* its question weight */
-    {180, 0xff800000, size, "sentence network question offset"},
+    {172, 0x7fc00000, size, "sentence network weight"},
+    {176, 0x7f800000, size, "sentence network weight"},    /* its question weight */
+    {184, 0xff800000, size, "sentence network question offset"},
     {rnn_off + 4 * (n_rnn - 1), 0x7f800000, size, "sentence network parameter"},
     {rnn_off + 4 * (n_rnn / 3), 0xffc00000, size, "sentence network parameter"},
     {G_MAXSIZE, 0, size - 8, "truncated"},
@@ -426,7 +430,9 @@ test_rnn (void)
 static void
 test_rnn_ensemble (void)
 {
+  /* one-layer networks here (the default has two: test_rnn) */
   SttPunctTrainOptions opts = { 16, 3, -1, 1, 12, 1, 8, 32, 2, 0.1, 0, 0 };
+  opts.rnn_layers = 1;
   GBytes *two = punct_test_train_bytes_with_options (small_text, &opts);
   GBytes *again = punct_test_train_bytes_with_options (small_text, &opts);
   g_assert_true (g_bytes_equal (two, again));
@@ -434,17 +440,18 @@ test_rnn_ensemble (void)
   GBytes *one = punct_test_train_bytes_with_options (small_text, &opts);
   gsize size;
   const guint8 *data = g_bytes_get_data (two, &size);
-  guint32 h[44];
+  guint32 h[48];
   memcpy (h, data, sizeof h);
   guint32 dim = h[38], hidden = h[39], vocab = h[40];
   g_assert_cmpuint (h[25], ==, 2);
+  g_assert_cmpuint (h[42], ==, 1);
   gsize n_rnn = (gsize) vocab * dim + 2 * (3 * hidden * dim + 3 * hidden * hidden + 6 * hidden)
       + 8 * hidden + 4;
   /* the same perceptron and tables; the file grows by one network (and the alignment) */
   g_assert_cmpuint (size, ==, g_bytes_get_size (one) - ((n_rnn * 4 + 7) & ~(gsize) 7)
       + ((2 * n_rnn * 4 + 7) & ~(gsize) 7));
   /* the first member is the network trained alone (the same seed), the second another */
-  gsize rnn_off = 184 + ((gsize) 8 << h[3]);
+  gsize rnn_off = 192 + ((gsize) 8 << h[3]);
   const guint8 *alone = g_bytes_get_data (one, NULL);
   g_assert_cmpmem (data + rnn_off, n_rnn * 4, alone + rnn_off, n_rnn * 4);
   g_assert_true (memcmp (data + rnn_off + n_rnn * 4, alone + rnn_off, n_rnn * 4) != 0);
@@ -596,7 +603,7 @@ test_question_text (void)
       &plain_size);
   g_assert_cmpuint (size, ==, plain_size);
   guint32 q_bits;
-  memcpy (&q_bits, a + 176, 4);
+  memcpy (&q_bits, a + 180, 4);
   gsize q_off = size - (sizeof (float) << q_bits);
   g_assert_cmpmem (a, q_off, b, q_off);
   g_assert_true (memcmp (a + q_off, b + q_off, size - q_off) != 0);

@@ -115,7 +115,8 @@ run_train (int argc, char **argv)
   char **question_text = NULL;
   int bits = 0, epochs = 0, hidden = -1, mlp_epochs = 0;
   int rnn_hidden = -1, rnn_epochs = 0, rnn_dim = 0, rnn_window = 0, rnn_members = 0;
-  double rnn_dropout = 0, rnn_lr_end = -1, rnn_question_weight = 0;
+  int rnn_layers = 0;
+  double rnn_dropout = -1, rnn_lr_end = -1, rnn_question_weight = 0;
   char *rnn_init_lm = NULL, *rnn_init_vectors = NULL;
   int rnn_init_dim = 0;
   gboolean is_default = FALSE, rnn_freeze_init = FALSE;
@@ -152,10 +153,12 @@ run_train (int argc, char **argv)
       "network, in training and at run time (default 128)", "N"},
     {"rnn-members", 0, 0, G_OPTION_ARG_INT, &rnn_members, "Sentence networks trained with "
       "different seeds whose log-probabilities are averaged (1..4, default 2)", "N"},
+    {"rnn-layers", 0, 0, G_OPTION_ARG_INT, &rnn_layers, "Stacked bidirectional layers of each "
+      "sentence network (1..2, default 2)", "N"},
     {"rnn-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_dropout, "Dropout of the sentence "
-      "network's embeddings and output states in training (0..0.9, default 0)", "P"},
+      "network's embeddings and output states in training (0..0.9, default 0.25)", "P"},
     {"rnn-lr-end", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_lr_end, "The sentence network's learning "
-      "rate falls linearly to this fraction of the first (0..1, default 1: no fall)", "F"},
+      "rate falls linearly to this fraction of the first (0..1, default 0.1; 1: no fall)", "F"},
     {"rnn-question-weight", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_question_weight, "Weight of a "
       "question mark in the sentence network's loss (default 1)", "W"},
     {"rnn-init-lm", 0, 0, G_OPTION_ARG_FILENAME, &rnn_init_lm, "Start the sentence network's "
@@ -212,7 +215,12 @@ run_train (int argc, char **argv)
         "1..1024 and --rnn-epochs positive\n");
     goto out;
   }
-  if (rnn_members < 0 || rnn_members > 4 || rnn_dropout < 0 || rnn_dropout > 0.9
+  if (rnn_layers < 0 || rnn_layers > 2) {
+    g_printerr ("stt-punct train: --rnn-layers must be 1 or 2, not %d\n", rnn_layers);
+    goto out;
+  }
+  if (rnn_members < 0 || rnn_members > 4 || (rnn_dropout != -1 && (rnn_dropout < 0
+          || rnn_dropout > 0.9))
       || (rnn_lr_end != -1 && (rnn_lr_end < 0 || rnn_lr_end > 1))
       || rnn_question_weight < 0 || rnn_question_weight > 100) {
     g_printerr ("stt-punct train: --rnn-members must be 1..4, --rnn-dropout 0..0.9, "
@@ -247,10 +255,12 @@ run_train (int argc, char **argv)
     hidden < 0 ? 0 : hidden == 0 ? -1 : hidden, (guint) MAX (mlp_epochs, 0),
     rnn_hidden < 0 ? 0 : rnn_hidden == 0 ? -1 : rnn_hidden, (guint) rnn_epochs,
     (guint) rnn_dim, (guint) rnn_window, (guint) rnn_members,
-    /* --rnn-lr-end: -1 not given (no fall, which the options spell 0); 0 given: a fall to
-     * (almost) nothing */
-    rnn_dropout, rnn_lr_end < 0 ? 0 : rnn_lr_end == 0 ? 1e-6 : rnn_lr_end,
-    rnn_question_weight, rnn_init_lm, (guint) rnn_init_dim, rnn_freeze_init, rnn_init_vectors };
+    /* -1: not given (the defaults, which the options spell 0); --rnn-dropout 0: none (the
+     * options' negative); --rnn-lr-end 0: a fall to (almost) nothing */
+    rnn_dropout == -1 ? 0 : rnn_dropout == 0 ? -1 : rnn_dropout,
+    rnn_lr_end < 0 ? 0 : rnn_lr_end == 0 ? 1e-6 : rnn_lr_end,
+    rnn_question_weight, rnn_init_lm, (guint) rnn_init_dim, rnn_freeze_init, rnn_init_vectors,
+    (guint) rnn_layers };
   trainer = stt_punct_trainer_new (&opts);
   guint n_files = 0;
   if (!add_corpus (trainer, argv + 1, split, FALSE, &n_files, &err)) {

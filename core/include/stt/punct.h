@@ -138,9 +138,10 @@ typedef struct {
   guint rnn_members;            /* sentence networks trained with different seeds, their
                                  * log-probabilities averaged (1..4); 0 = default */
   double rnn_dropout;           /* dropout of its embeddings and of the states its output
-                                 * layer reads, in training (0..0.9); 0 = none (the default) */
+                                 * layer reads, in training (0..0.9); 0 = default (0.25),
+                                 * negative = none */
   double rnn_lr_end;            /* its learning rate falls linearly to this fraction of the
-                                 * first (0..1]; 0 = no fall (the default) */
+                                 * first (0..1]; 1 = no fall, 0 = default (0.1) */
   double rnn_question_weight;   /* a question mark counts this much in its loss; 0 = default */
   const char *rnn_init_lm;      /* start its embeddings from word vectors of this LM's bigrams
                                  * (an LM file or a model folder with lm/lm.bin; words the LM
@@ -152,6 +153,8 @@ typedef struct {
                                  * word2vec or fastText text format): its vectors fill the
                                  * numbers before the LM's (words it lacks start random);
                                  * NULL = none (the default) */
+  guint rnn_layers;             /* stacked bidirectional layers of each sentence network (1..2);
+                                 * 0 = default (2) */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;
