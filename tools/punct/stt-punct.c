@@ -146,7 +146,7 @@ run_train (int argc, char **argv)
       "sentence network (default 128 for texts of 200,000 words or more, else none; 0 = no "
       "network)", "N"},
     {"rnn-epochs", 0, 0, G_OPTION_ARG_INT, &rnn_epochs, "Passes of the sentence network over "
-      "the text (default 3)", "N"},
+      "the text (default 5)", "N"},
     {"rnn-dim", 0, 0, G_OPTION_ARG_INT, &rnn_dim, "Word embedding size of the sentence network "
       "(default 64)", "N"},
     {"rnn-window", 0, 0, G_OPTION_ARG_INT, &rnn_window, "Words per window of the sentence "
@@ -156,7 +156,7 @@ run_train (int argc, char **argv)
     {"rnn-layers", 0, 0, G_OPTION_ARG_INT, &rnn_layers, "Stacked bidirectional layers of each "
       "sentence network (1..2, default 2)", "N"},
     {"rnn-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_dropout, "Dropout of the sentence "
-      "network's embeddings and output states in training (0..0.9, default 0.25)", "P"},
+      "network's embeddings and output states in training (0..0.9, default 0.3)", "P"},
     {"rnn-lr-end", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_lr_end, "The sentence network's learning "
       "rate falls linearly to this fraction of the first (0..1, default 0.1; 1: no fall)", "F"},
     {"rnn-question-weight", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_question_weight, "Weight of a "

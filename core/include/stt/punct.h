@@ -138,7 +138,7 @@ typedef struct {
   guint rnn_members;            /* sentence networks trained with different seeds, their
                                  * log-probabilities averaged (1..4); 0 = default */
   double rnn_dropout;           /* dropout of its embeddings and of the states its output
-                                 * layer reads, in training (0..0.9); 0 = default (0.25),
+                                 * layer reads, in training (0..0.9); 0 = default (0.3),
                                  * negative = none */
   double rnn_lr_end;            /* its learning rate falls linearly to this fraction of the
                                  * first (0..1]; 1 = no fall, 0 = default (0.1) */
