@@ -36,7 +36,7 @@ is_count_line (const char *line, const char *end)
 }
 
 /* Count the numbers after the word, storing the first @dim of them in @out (may be NULL);
- * FALSE when a field is not a finite number. */
+ * FALSE when a field is not a number that is finite as a float. */
 static gboolean
 parse_numbers (const char *p, const char *end, guint dim, float *out, guint *n_fields)
 {
@@ -58,7 +58,8 @@ parse_numbers (const char *p, const char *end, guint dim, float *out, guint *n_f
     buf[len] = '\0';
     char *stop;
     double v = g_ascii_strtod (buf, &stop);
-    if (*stop || !isfinite (v))
+    /* finite as a float too: 1e39 is a double but overflows the embedding's floats */
+    if (*stop || !isfinite ((float) v))
       return FALSE;
     if (n < dim && out)
       out[n] = (float) v;

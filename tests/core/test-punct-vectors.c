@@ -130,6 +130,9 @@ test_bad_files (void)
   expect_error ("the 1 2 3\nnation 1 two 3\n", "line 2 (word \"nation\") has a field that is "
       "not a number");
   expect_error ("of 1 2 nan\n", "line 1 has a field after the word that is not a number");
+  /* a double, but no float */
+  expect_error ("the 1 2 3\nus 1 1e39 3\n", "line 2 (word \"us\") has a field that is not a "
+      "number");
 }
 
 int
