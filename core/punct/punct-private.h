@@ -208,14 +208,19 @@ float *punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const gu
 #define PUNCT_RNN_MAX_MEMBERS 4
 #define PUNCT_RNN_MAX_LAYERS 2
 
+/* One direction of one GRU layer: input weights [3h][in], recurrent weights [3h][h] (rows:
+ * update gate, reset gate, candidate), their biases [3h]. */
+typedef struct {
+  float *w, *u, *bw, *bu;
+} PunctGru;
+
 typedef struct {
   PunctRnnShape shape;
-  /* per direction (0: left to right, 1: right to left): input weights [3h][dim], recurrent
-   * weights [3h][h] (rows: update gate, reset gate, candidate), their biases [3h] */
-  float *emb, *w[2], *u[2], *bw[2], *bu[2];
-  /* the second layer when shape.layers is 2 (else NULL), as the first but for input weights
-   * [3h][2h] over the first layer's forward then backward state */
-  float *w2[2], *u2[2], *bw2[2], *bu2[2];
+  float *emb;
+  /* per layer (shape.layers of them) and direction (0: left to right, 1: right to left);
+   * layer 0 reads the embeddings (in = dim), layer 1 both directions' states of layer 0,
+   * forward then backward (in = 2h) */
+  PunctGru gru[PUNCT_RNN_MAX_LAYERS][2];
   float *wo[2], *bo;            /* output: [labels][h] per direction of the top layer,
                                  * [labels] */
 } PunctRnn;

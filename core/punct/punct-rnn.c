@@ -35,52 +35,45 @@
 /* Windows run together at run time (bounds the memory of one call). */
 #define RUN_GROUP 32
 
+/* The input size of @layer: the embeddings, or both directions' states of the layer below. */
+static inline gsize
+layer_in (const PunctRnnShape *s, guint layer)
+{
+  return layer == 0 ? s->dim : 2 * (gsize) s->hidden;
+}
+
 gsize
 punct_rnn_n_params (const PunctRnnShape *s)
 {
-  gsize d = s->dim, h = s->hidden;
-  gsize two = s->layers == 2 ? 2 * (3 * h * 2 * h + 3 * h * h + 6 * h) : 0;
-  return (gsize) s->vocab * d + 2 * (3 * h * d + 3 * h * h + 6 * h) + two + 2 * L * h + L;
+  gsize h = s->hidden, n = (gsize) s->vocab * s->dim + 2 * L * h + L;
+  for (guint layer = 0; layer < s->layers; layer++)
+    n += 2 * (3 * h * layer_in (s, layer) + 3 * h * h + 6 * h);
+  return n;
 }
 
 void
 punct_rnn_view (PunctRnn *m, const PunctRnnShape *s, float *params)
 {
-  gsize d = s->dim, h = s->hidden;
+  gsize h = s->hidden;
   m->shape = *s;
   m->emb = params;
-  float *p = params + (gsize) s->vocab * d;
-  for (guint dir = 0; dir < 2; dir++) {
-    m->w[dir] = p;
-    p += 3 * h * d;
-    m->u[dir] = p;
-    p += 3 * h * h;
-    m->bw[dir] = p;
-    p += 3 * h;
-    m->bu[dir] = p;
-    p += 3 * h;
-  }
-  for (guint dir = 0; dir < 2; dir++)
-    m->w2[dir] = m->u2[dir] = m->bw2[dir] = m->bu2[dir] = NULL;
-  for (guint dir = 0; s->layers == 2 && dir < 2; dir++) {
-    m->w2[dir] = p;
-    p += 3 * h * 2 * h;
-    m->u2[dir] = p;
-    p += 3 * h * h;
-    m->bw2[dir] = p;
-    p += 3 * h;
-    m->bu2[dir] = p;
-    p += 3 * h;
-  }
+  memset (m->gru, 0, sizeof m->gru);
+  float *p = params + (gsize) s->vocab * s->dim;
+  for (guint layer = 0; layer < s->layers; layer++)
+    for (guint dir = 0; dir < 2; dir++) {
+      PunctGru *g = &m->gru[layer][dir];
+      g->w = p;
+      p += 3 * h * layer_in (s, layer);
+      g->u = p;
+      p += 3 * h * h;
+      g->bw = p;
+      p += 3 * h;
+      g->bu = p;
+      p += 3 * h;
+    }
   m->wo[0] = p;
   m->wo[1] = p + L * h;
   m->bo = p + 2 * L * h;
-}
-
-static inline gboolean
-two_layers (const PunctRnn *m)
-{
-  return m->shape.layers == 2;
 }
 
 static inline float
@@ -153,27 +146,13 @@ pass_clear (Pass *p)
   }
 }
 
-/* One layer's weights in one direction. */
-typedef struct {
-  const float *w, *u, *bw, *bu;
-  gsize in;
-} Gru;
-
-static Gru
-gru_of (const PunctRnn *m, guint layer, guint dir)
-{
-  if (layer == 0)
-    return (Gru) { m->w[dir], m->u[dir], m->bw[dir], m->bu[dir], m->shape.dim };
-  return (Gru) { m->w2[dir], m->u2[dir], m->bw2[dir], m->bu2[dir], 2 * m->shape.hidden };
-}
-
 /* One direction: dir 0 runs t = 0..T-1, dir 1 runs T-1..0; the state before the first
  * step is zero. */
 static void
-run_direction (const Gru *g, gsize hid, Pass *p, guint dir)
+run_direction (const PunctGru *g, gsize in, gsize hid, Pass *p, guint dir)
 {
   const gsize b = p->b, T = p->t, h3 = 3 * hid;
-  punct_gemm (FALSE, TRUE, p->x, g->w, p->xw, T * b, h3, g->in, FALSE);
+  punct_gemm (FALSE, TRUE, p->x, g->w, p->xw, T * b, h3, in, FALSE);
   for (gsize step = 0; step < T; step++) {
     gsize t = dir == 0 ? step : T - 1 - step;
     const float *prev = step == 0 ? NULL
@@ -205,11 +184,11 @@ run_direction (const Gru *g, gsize hid, Pass *p, guint dir)
   }
 }
 
-/* Embeddings, both directions (of both layers when the network has two) and the output
- * logits of the sequences in @ids (time-major); with the pass' dropout masks when it has them
- * (training). @p2: the second layer's pass, or NULL. */
+/* Embeddings, both directions of every layer and the output logits of the sequences in
+ * @ids (time-major); with the dropout masks of the first layer's pass when it has them
+ * (training). @p: one pass per layer; the first holds the logits. */
 static void
-forward (const PunctRnn *m, Pass *p, Pass *p2, const guint32 *ids)
+forward (const PunctRnn *m, Pass *p, const guint32 *ids)
 {
   const gsize rows = p->t * p->b, dim = m->shape.dim, hid = m->shape.hidden;
   for (gsize i = 0; i < rows; i++)
@@ -217,22 +196,17 @@ forward (const PunctRnn *m, Pass *p, Pass *p2, const guint32 *ids)
   if (p->xmask)
     for (gsize e = 0; e < rows * dim; e++)
       p->x[e] *= p->xmask[e];
-  for (guint dir = 0; dir < 2; dir++) {
-    Gru g = gru_of (m, 0, dir);
-    run_direction (&g, hid, p, dir);
+  for (guint layer = 0; layer < m->shape.layers; layer++) {
+    Pass *in = &p[layer];
+    if (layer > 0)
+      for (gsize i = 0; i < rows; i++) {
+        memcpy (in->x + i * 2 * hid, p[layer - 1].h[0] + i * hid, hid * sizeof (float));
+        memcpy (in->x + i * 2 * hid + hid, p[layer - 1].h[1] + i * hid, hid * sizeof (float));
+      }
+    for (guint dir = 0; dir < 2; dir++)
+      run_direction (&m->gru[layer][dir], layer_in (&m->shape, layer), hid, in, dir);
   }
-  Pass *top = p;
-  if (two_layers (m)) {
-    for (gsize i = 0; i < rows; i++) {
-      memcpy (p2->x + i * 2 * hid, p->h[0] + i * hid, hid * sizeof (float));
-      memcpy (p2->x + i * 2 * hid + hid, p->h[1] + i * hid, hid * sizeof (float));
-    }
-    for (guint dir = 0; dir < 2; dir++) {
-      Gru g = gru_of (m, 1, dir);
-      run_direction (&g, hid, p2, dir);
-    }
-    top = p2;
-  }
+  const Pass *top = &p[m->shape.layers - 1];
   for (gsize i = 0; i < rows; i++)
     memcpy (p->logits + i * L, m->bo, L * sizeof (float));
   for (guint dir = 0; dir < 2; dir++) {
@@ -260,16 +234,16 @@ punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
   guint32 *batch_ids = g_new (guint32, win * MIN (n_win, RUN_GROUP));
   for (gsize first = 0; first < n_win; first += RUN_GROUP) {
     gsize b = MIN (RUN_GROUP, n_win - first);
-    Pass p, p2;
-    pass_init (&p, m->shape.dim, m->shape.hidden, win, b, FALSE, FALSE, FALSE);
-    if (two_layers (m))
-      pass_init (&p2, 2 * m->shape.hidden, m->shape.hidden, win, b, FALSE, FALSE, FALSE);
+    Pass p[PUNCT_RNN_MAX_LAYERS];
+    for (guint layer = 0; layer < m->shape.layers; layer++)
+      pass_init (&p[layer], layer_in (&m->shape, layer), m->shape.hidden, win, b, FALSE,
+          FALSE, FALSE);
     for (gsize s = 0; s < b; s++) {
       gsize start = MIN ((first + s) * stride, n - win);
       for (gsize t = 0; t < win; t++)
         batch_ids[t * b + s] = ids[start + t];
     }
-    forward (m, &p, two_layers (m) ? &p2 : NULL, batch_ids);
+    forward (m, p, batch_ids);
     for (gsize s = 0; s < b; s++) {
       gsize start = MIN ((first + s) * stride, n - win);
       for (gsize t = 0; t < win; t++) {
@@ -277,13 +251,12 @@ punct_rnn_log_probs (const PunctRnn *m, const guint32 *ids, guint n, float *out)
         float c = MIN (t, win - 1 - t);
         if (c > best[start + t]) {
           best[start + t] = c;
-          memcpy (out + (start + t) * L, p.logits + (t * b + s) * L, L * sizeof (float));
+          memcpy (out + (start + t) * L, p->logits + (t * b + s) * L, L * sizeof (float));
         }
       }
     }
-    pass_clear (&p);
-    if (two_layers (m))
-      pass_clear (&p2);
+    for (guint layer = 0; layer < m->shape.layers; layer++)
+      pass_clear (&p[layer]);
   }
   for (guint i = 0; i < n; i++)
     punct_log_softmax (out + (gsize) i * L);
@@ -329,22 +302,23 @@ typedef struct {
   guint64 seed;                 /* draws the dropout masks */
   guint frozen;                 /* the last this many embedding numbers of the rows with
                                  * init_found stay as given */
-  Pass p, p2;                   /* p2: the second layer (two-layer networks) */
-  float *dh, *dhn, *dxw, *dhu, *dx, *dx2, *dh1;
+  Pass p[PUNCT_RNN_MAX_LAYERS];  /* one per layer; the first holds the logits and masks */
+  float *dh, *dhn, *dxw, *dhu, *dx;
+  float *dx2, *dh1;             /* two layers: the second's input gradient, and one direction's
+                                 * share of it */
 } Trainer;
 
 /* Back-propagate @dh (t*b x h: the loss' gradient on the states of direction @dir of @layer)
  * through its steps; accumulates the gradients of its parameters and writes (dir 1) or adds
  * (dir 0) the gradient of its input to @dx. */
 static void
-backward_direction (Trainer *tr, guint layer, Pass *p, const float *dh, float *dx, guint dir)
+backward_direction (Trainer *tr, guint layer, const float *dh, float *dx, guint dir)
 {
   const PunctRnn *m = &tr->m;
-  Gru g = gru_of (m, layer, dir);
-  float *gw = layer ? tr->g.w2[dir] : tr->g.w[dir], *gu = layer ? tr->g.u2[dir] : tr->g.u[dir];
-  float *gbw = layer ? tr->g.bw2[dir] : tr->g.bw[dir];
-  float *gbu = layer ? tr->g.bu2[dir] : tr->g.bu[dir];
-  const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid, dim = g.in;
+  Pass *p = &tr->p[layer];
+  const PunctGru *g = &m->gru[layer][dir], *grad = &tr->g.gru[layer][dir];
+  const gsize hid = m->shape.hidden, b = p->b, T = p->t, h3 = 3 * hid;
+  const gsize dim = layer_in (&m->shape, layer);
   float *carry = tr->dhn;
   memset (carry, 0, b * hid * sizeof (float));
   for (gsize step = 0; step < T; step++) {
@@ -371,23 +345,23 @@ backward_direction (Trainer *tr, guint layer, Pass *p, const float *dh, float *d
       }
     }
     if (!first)
-      punct_gemm (FALSE, FALSE, tr->dhu + t * b * h3, g.u, carry, b, hid, h3, TRUE);
+      punct_gemm (FALSE, FALSE, tr->dhu + t * b * h3, g->u, carry, b, hid, h3, TRUE);
   }
   const gsize rows = T * b;
   /* U: each step's recurrent gradient times the state it read (none at the first step) */
   if (T > 1) {
     if (dir == 0)
-      punct_gemm (TRUE, FALSE, tr->dhu + b * h3, p->h[dir], gu, h3, hid, rows - b, TRUE);
+      punct_gemm (TRUE, FALSE, tr->dhu + b * h3, p->h[dir], grad->u, h3, hid, rows - b, TRUE);
     else
-      punct_gemm (TRUE, FALSE, tr->dhu, p->h[dir] + b * hid, gu, h3, hid, rows - b, TRUE);
+      punct_gemm (TRUE, FALSE, tr->dhu, p->h[dir] + b * hid, grad->u, h3, hid, rows - b, TRUE);
   }
   for (gsize i = 0; i < rows; i++)
     for (gsize j = 0; j < h3; j++) {
-      gbu[j] += tr->dhu[i * h3 + j];
-      gbw[j] += tr->dxw[i * h3 + j];
+      grad->bu[j] += tr->dhu[i * h3 + j];
+      grad->bw[j] += tr->dxw[i * h3 + j];
     }
-  punct_gemm (TRUE, FALSE, tr->dxw, p->x, gw, h3, dim, rows, TRUE);
-  punct_gemm (FALSE, FALSE, tr->dxw, g.w, dx, rows, dim, h3, dir == 0);
+  punct_gemm (TRUE, FALSE, tr->dxw, p->x, grad->w, h3, dim, rows, TRUE);
+  punct_gemm (FALSE, FALSE, tr->dxw, g->w, dx, rows, dim, h3, dir == 0);
 }
 
 /* Inverted dropout: each of the @n entries is 0 with probability @rate, else 1 / (1 - rate). */
@@ -405,15 +379,16 @@ draw_mask (guint64 *seed, float *mask, gsize n, float rate)
 static double
 gradient (Trainer *tr, const guint32 *ids, const guint8 *labels)
 {
-  Pass *p = &tr->p;
+  Pass *p = tr->p;
   PunctRnn *m = &tr->m;
   const gsize rows = p->t * p->b, hid = m->shape.hidden, dim = m->shape.dim;
+  const guint top = m->shape.layers - 1;
   if (p->xmask)
     draw_mask (&tr->seed, p->xmask, rows * dim, tr->tp.dropout_emb);
   for (guint dir = 0; dir < 2; dir++)
     if (p->hmask[dir])
       draw_mask (&tr->seed, p->hmask[dir], rows * hid, tr->tp.dropout_out);
-  forward (m, p, two_layers (m) ? &tr->p2 : NULL, ids);
+  forward (m, p, ids);
   double loss = 0;
   for (gsize i = 0; i < rows; i++) {
     float *v = p->logits + i * L;
@@ -425,10 +400,9 @@ gradient (Trainer *tr, const guint32 *ids, const guint8 *labels)
       v[l] = wt * (expf (v[l]) - (l == labels[i])) / rows;
   }
   memset (tr->grad, 0, tr->n_params * sizeof (float));
-  Pass *top = two_layers (m) ? &tr->p2 : p;
   for (guint dir = 0; dir < 2; dir++)
-    punct_gemm (TRUE, FALSE, p->logits, p->hd[dir] ? p->hd[dir] : top->h[dir], tr->g.wo[dir], L,
-        hid, rows, FALSE);
+    punct_gemm (TRUE, FALSE, p->logits, p->hd[dir] ? p->hd[dir] : p[top].h[dir], tr->g.wo[dir],
+        L, hid, rows, FALSE);
   for (gsize i = 0; i < rows; i++)
     for (guint l = 0; l < L; l++)
       tr->g.bo[l] += p->logits[i * L + l];
@@ -438,18 +412,15 @@ gradient (Trainer *tr, const guint32 *ids, const guint8 *labels)
     if (p->hmask[dir])
       for (gsize e = 0; e < rows * hid; e++)
         tr->dh[e] *= p->hmask[dir][e];
-    if (two_layers (m))
-      backward_direction (tr, 1, &tr->p2, tr->dh, tr->dx2, (guint) dir);
-    else
-      backward_direction (tr, 0, p, tr->dh, tr->dx, (guint) dir);
+    backward_direction (tr, top, tr->dh, top ? tr->dx2 : tr->dx, (guint) dir);
   }
-  if (two_layers (m))
+  if (top)
     /* the second layer's input gradient: the first layer's states, both directions */
     for (gint dir = 1; dir >= 0; dir--) {
       for (gsize i = 0; i < rows; i++)
         memcpy (tr->dh1 + i * hid, tr->dx2 + i * 2 * hid + (gsize) dir * hid,
             hid * sizeof (float));
-      backward_direction (tr, 0, p, tr->dh1, tr->dx, (guint) dir);
+      backward_direction (tr, 0, tr->dh1, tr->dx, (guint) dir);
     }
   if (p->xmask)
     for (gsize e = 0; e < rows * dim; e++)
@@ -502,18 +473,20 @@ train_batch (Trainer *tr, const guint32 *ids, const guint8 *labels)
 static void
 buffers_init (Trainer *tr, gsize win, gsize batch)
 {
-  const gsize hid = tr->m.shape.hidden, dim = tr->m.shape.dim, rows = win * batch;
-  pass_init (&tr->p, dim, hid, win, batch, TRUE, tr->tp.dropout_emb > 0,
-      tr->tp.dropout_out > 0);
-  if (two_layers (&tr->m))
-    pass_init (&tr->p2, 2 * hid, hid, win, batch, TRUE, FALSE, FALSE);
+  const PunctRnnShape *s = &tr->m.shape;
+  const gsize hid = s->hidden, rows = win * batch;
+  for (guint layer = 0; layer < s->layers; layer++)
+    pass_init (&tr->p[layer], layer_in (s, layer), hid, win, batch, TRUE,
+        layer == 0 && tr->tp.dropout_emb > 0, layer == 0 && tr->tp.dropout_out > 0);
   tr->dh = g_new (float, rows * hid);
   tr->dhn = g_new (float, batch * hid);
   tr->dxw = g_new (float, rows * 3 * hid);
   tr->dhu = g_new (float, rows * 3 * hid);
-  tr->dx = g_new (float, rows * dim);
-  tr->dx2 = g_new (float, rows * 2 * hid);
-  tr->dh1 = g_new (float, rows * hid);
+  tr->dx = g_new (float, rows * s->dim);
+  if (s->layers > 1) {
+    tr->dx2 = g_new (float, rows * 2 * hid);
+    tr->dh1 = g_new (float, rows * hid);
+  }
 }
 
 static void
@@ -526,9 +499,8 @@ buffers_clear (Trainer *tr)
   g_free (tr->dx);
   g_free (tr->dx2);
   g_free (tr->dh1);
-  pass_clear (&tr->p);
-  if (two_layers (&tr->m))
-    pass_clear (&tr->p2);
+  for (guint layer = 0; layer < tr->m.shape.layers; layer++)
+    pass_clear (&tr->p[layer]);
 }
 
 double
@@ -580,24 +552,19 @@ punct_rnn_train (PunctRnnShape *shape, const guint32 *ids, const guint8 *labels,
       memcpy (tr.params + v * dim + dim - init_dim, tp->init_emb + v * tp->init_dim,
           init_dim * sizeof (float));
   tr.frozen = tp->freeze_init ? init_dim : 0;
-  float rw = 1.0f / sqrtf (dim), ru = 1.0f / sqrtf (hid);
-  for (guint dir = 0; dir < 2; dir++) {
-    for (gsize e = 0; e < 3 * hid * dim; e++)
-      tr.m.w[dir][e] = punct_uniform (&seed, rw);
-    for (gsize e = 0; e < 3 * hid * hid; e++)
-      tr.m.u[dir][e] = punct_uniform (&seed, ru);
-    memset (tr.m.bw[dir], 0, 3 * hid * sizeof (float));
-    memset (tr.m.bu[dir], 0, 3 * hid * sizeof (float));
-  }
-  for (guint dir = 0; two_layers (&tr.m) && dir < 2; dir++) {
-    float r2 = 1.0f / sqrtf (2 * hid);
-    for (gsize e = 0; e < 3 * hid * 2 * hid; e++)
-      tr.m.w2[dir][e] = punct_uniform (&seed, r2);
-    for (gsize e = 0; e < 3 * hid * hid; e++)
-      tr.m.u2[dir][e] = punct_uniform (&seed, ru);
-    memset (tr.m.bw2[dir], 0, 3 * hid * sizeof (float));
-    memset (tr.m.bu2[dir], 0, 3 * hid * sizeof (float));
-  }
+  float ru = 1.0f / sqrtf (hid);
+  for (guint layer = 0; layer < s.layers; layer++)
+    for (guint dir = 0; dir < 2; dir++) {
+      PunctGru *g = &tr.m.gru[layer][dir];
+      gsize in = layer_in (&s, layer);
+      float rw = 1.0f / sqrtf (in);
+      for (gsize e = 0; e < 3 * hid * in; e++)
+        g->w[e] = punct_uniform (&seed, rw);
+      for (gsize e = 0; e < 3 * hid * hid; e++)
+        g->u[e] = punct_uniform (&seed, ru);
+      memset (g->bw, 0, 3 * hid * sizeof (float));
+      memset (g->bu, 0, 3 * hid * sizeof (float));
+    }
   for (gsize e = 0; e < 2 * L * hid; e++)
     tr.m.wo[0][e] = punct_uniform (&seed, ru);
   memset (tr.m.bo, 0, L * sizeof (float));
