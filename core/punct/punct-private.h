@@ -206,7 +206,7 @@ float *punct_mlp_train (const PunctMlpShape *shape, const guint32 *ids, const gu
 #define PUNCT_RNN_MAX_HIDDEN 512
 #define PUNCT_RNN_MAX_WINDOW 1024
 #define PUNCT_RNN_MAX_MEMBERS 4
-#define PUNCT_RNN_MAX_LAYERS 2
+#define PUNCT_RNN_MAX_LAYERS 3
 
 /* One direction of one GRU layer: input weights [3h][in], recurrent weights [3h][h] (rows:
  * update gate, reset gate, candidate), their biases [3h]. */

@@ -5,15 +5,15 @@
  * sentence end from a comma often lies further away (how the sentence began, whether a verb
  * has come yet). This network reads the words left to right and right to left with a gated
  * recurrent unit each (Cho et al. 2014) over word embeddings, and gives every word a softmax
- * over the marks from both directions' states. With two layers (the default), a second
- * bidirectional GRU reads both directions' states of the first at each word, and the softmax
- * reads the second's: the first layer sees words, the second the first's reading of them,
- * which is where clause structure can show. Ids are the window network's (the class entries,
+ * over the marks from both directions' states. With more layers (the default has three),
+ * each further bidirectional GRU reads both directions' states of the layer below at each
+ * word, and the softmax reads the top layer's: the first layer sees words, the ones above its
+ * reading of them, which is where clause structure can show. Ids are the window network's (the class entries,
  * else unknown or number).
  *
  * Training: windows of `window` words of the whole text (every epoch from a new offset), in
- * mini-batches, truncated back-propagation through each window (and from the second layer's
- * input into both directions of the first), Adam, in a fixed (seeded) order, single-threaded:
+ * mini-batches, truncated back-propagation through each window (and from each layer's input
+ * into both directions of the layer below), Adam, in a fixed (seeded) order, single-threaded:
  * the same text gives the same parameters. Optional, for experiments:
  * inverted dropout of the embeddings and of the states the output layer reads (training only,
  * masks from the seeded generator), a learning rate falling linearly over the training, a
@@ -304,8 +304,8 @@ typedef struct {
                                  * init_found stay as given */
   Pass p[PUNCT_RNN_MAX_LAYERS];  /* one per layer; the first holds the logits and masks */
   float *dh, *dhn, *dxw, *dhu, *dx;
-  float *dx2, *dh1;             /* two layers: the second's input gradient, and one direction's
-                                 * share of it */
+  float *dx2, *dx3, *dh1;       /* more layers: a layer's input gradient (dx3 from the third
+                                 * layer on), and one direction's share of it */
 } Trainer;
 
 /* Back-propagate @dh (t*b x h: the loss' gradient on the states of direction @dir of @layer)
@@ -414,14 +414,19 @@ gradient (Trainer *tr, const guint32 *ids, const guint8 *labels)
         tr->dh[e] *= p->hmask[dir][e];
     backward_direction (tr, top, tr->dh, top ? tr->dx2 : tr->dx, (guint) dir);
   }
-  if (top)
-    /* the second layer's input gradient: the first layer's states, both directions */
+  /* down the layers: the input gradient of a layer above the first is the gradient of both
+   * directions' states of the layer below (dx2 and dx3 take turns) */
+  float *dcur = tr->dx2;
+  for (guint layer = top; layer > 0; layer--) {
+    float *dnext = layer == 1 ? tr->dx : dcur == tr->dx2 ? tr->dx3 : tr->dx2;
     for (gint dir = 1; dir >= 0; dir--) {
       for (gsize i = 0; i < rows; i++)
-        memcpy (tr->dh1 + i * hid, tr->dx2 + i * 2 * hid + (gsize) dir * hid,
+        memcpy (tr->dh1 + i * hid, dcur + i * 2 * hid + (gsize) dir * hid,
             hid * sizeof (float));
-      backward_direction (tr, 0, tr->dh1, tr->dx, (guint) dir);
+      backward_direction (tr, layer - 1, tr->dh1, dnext, (guint) dir);
     }
+    dcur = dnext;
+  }
   if (p->xmask)
     for (gsize e = 0; e < rows * dim; e++)
       tr->dx[e] *= p->xmask[e];
@@ -487,6 +492,8 @@ buffers_init (Trainer *tr, gsize win, gsize batch)
     tr->dx2 = g_new (float, rows * 2 * hid);
     tr->dh1 = g_new (float, rows * hid);
   }
+  if (s->layers > 2)
+    tr->dx3 = g_new (float, rows * 2 * hid);
 }
 
 static void
@@ -498,6 +505,7 @@ buffers_clear (Trainer *tr)
   g_free (tr->dhu);
   g_free (tr->dx);
   g_free (tr->dx2);
+  g_free (tr->dx3);
   g_free (tr->dh1);
   for (guint layer = 0; layer < tr->m.shape.layers; layer++)
     pass_clear (&tr->p[layer]);

@@ -1,6 +1,6 @@
 /* gst-stt — the sentence network's training and ensembles (core/punct/punct-rnn.c, private API):
- * the gradient against finite differences (one and two layers), dropout only in training,
- * determinism, two layers learning, the mean of an ensemble, the question weight.
+ * the gradient against finite differences (one to three layers), dropout only in training,
+ * determinism, two and three layers learning, the mean of an ensemble, the question weight.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
@@ -109,7 +109,7 @@ test_dropout (void)
 static void
 test_gradient (void)
 {
-  for (guint layers = 1; layers <= 2; layers++) {
+  for (guint layers = 1; layers <= PUNCT_RNN_MAX_LAYERS; layers++) {
     const PunctRnnShape s = { 3, 4, PUNCT_MLP_FIRST + 5, 6, layers };
     const gsize t = 6, b = 2, n = punct_rnn_n_params (&s);
     guint64 seed = 11 + layers;
@@ -152,32 +152,38 @@ test_gradient (void)
   }
 }
 
-/* Two layers learn the task too, the same way every time, and have more parameters. */
+/* Two and three layers learn the task too, the same way every time, and each layer adds its
+ * parameters. */
 static void
-test_two_layers (void)
+test_layers (void)
 {
   guint32 *ids = g_new (guint32, N_TRAIN), *test_ids = g_new (guint32, N_TEST);
   guint8 *labels = g_new (guint8, N_TRAIN), *test_labels = g_new (guint8, N_TEST);
   make_text (5, ids, labels, N_TRAIN);
   make_text (6, test_ids, test_labels, N_TEST);
-  PunctRnnShape s, one;
-  float *a = train_layers (&s, 2, ids, labels, 0.1f, 1.0f, 0);
-  float *b = train_layers (&s, 2, ids, labels, 0.1f, 1.0f, 0);
+  PunctRnnShape one;
   float *c = train_layers (&one, 1, ids, labels, 0.1f, 1.0f, 0);
-  gsize n_params = punct_rnn_n_params (&s);
-  g_assert_cmpuint (n_params, ==, punct_rnn_n_params (&one) + 2 * (3 * 16 * 32 + 3 * 16 * 16
-          + 6 * 16));
-  g_assert_cmpmem (a, n_params * sizeof (float), b, n_params * sizeof (float));
-  PunctRnn net;
-  punct_rnn_view (&net, &s, a);
-  float *lp = g_new (float, N_TEST * L);
-  punct_rnn_log_probs (&net, test_ids, N_TEST, lp);
-  double acc = accuracy (lp, test_labels, N_TEST);
-  g_test_message ("accuracy with two layers: %.3f", acc);
-  g_assert_cmpfloat (acc, >, 0.97);
-  g_free (lp);
-  g_free (a);
-  g_free (b);
+  gsize below = punct_rnn_n_params (&one);
+  for (guint layers = 2; layers <= PUNCT_RNN_MAX_LAYERS; layers++) {
+    PunctRnnShape s;
+    float *a = train_layers (&s, layers, ids, labels, 0.1f, 1.0f, 0);
+    float *b = train_layers (&s, layers, ids, labels, 0.1f, 1.0f, 0);
+    /* each layer above the first: per direction 3 gates over both states below and its own */
+    gsize n_params = punct_rnn_n_params (&s);
+    g_assert_cmpuint (n_params, ==, below + 2 * (3 * 16 * 32 + 3 * 16 * 16 + 6 * 16));
+    below = n_params;
+    g_assert_cmpmem (a, n_params * sizeof (float), b, n_params * sizeof (float));
+    PunctRnn net;
+    punct_rnn_view (&net, &s, a);
+    float *lp = g_new (float, N_TEST * L);
+    punct_rnn_log_probs (&net, test_ids, N_TEST, lp);
+    double acc = accuracy (lp, test_labels, N_TEST);
+    g_test_message ("accuracy with %u layers: %.3f", layers, acc);
+    g_assert_cmpfloat (acc, >, 0.97);
+    g_free (lp);
+    g_free (a);
+    g_free (b);
+  }
   g_free (c);
   g_free (ids);
   g_free (labels);
@@ -275,7 +281,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/punct-rnn/gradient", test_gradient);
   g_test_add_func ("/punct-rnn/dropout", test_dropout);
-  g_test_add_func ("/punct-rnn/two-layers", test_two_layers);
+  g_test_add_func ("/punct-rnn/layers", test_layers);
   g_test_add_func ("/punct-rnn/ensemble", test_ensemble);
   g_test_add_func ("/punct-rnn/question-weight", test_question_weight);
   return g_test_run ();

@@ -305,14 +305,14 @@ test_rnn (void)
   memcpy (h, data, sizeof h);
   guint32 bits = h[3], dim = h[38], hidden = h[39], vocab = h[40], window = h[41];
   g_assert_cmpuint (h[2], ==, 7);               /* the version with the layers */
-  g_assert_cmpuint (h[42], ==, 2);              /* two layers (the default) */
+  g_assert_cmpuint (h[42], ==, 3);              /* three layers (the default) */
   g_assert_cmpuint (h[25], ==, 1);              /* one sentence network */
   g_assert_cmpuint (h[29], ==, 0);              /* no window network */
   g_assert_cmpuint (dim, ==, 8);
   g_assert_cmpuint (hidden, ==, 12);
   g_assert_cmpuint (window, ==, 32);
   gsize n_rnn = (gsize) vocab * dim + 2 * (3 * hidden * dim + 3 * hidden * hidden + 6 * hidden)
-      + 2 * (3 * hidden * 2 * hidden + 3 * hidden * hidden + 6 * hidden) + 8 * hidden + 4;
+      + 2 * 2 * (3 * hidden * 2 * hidden + 3 * hidden * hidden + 6 * hidden) + 8 * hidden + 4;
   g_assert_cmpuint (size, ==, g_bytes_get_size (plain) + ((n_rnn * 4 + 7) & ~(gsize) 7));
   GError *err = NULL;
   SttPunct *p = stt_punct_new_from_bytes (a, "small+rnn", &err);
@@ -377,8 +377,8 @@ test_rnn (void)
     {160, 3, size, "sentence network's shape"},        /* vocabulary against the classes */
     {164, 0, size, "sentence network's shape"},        /* no window */
     {168, 0, size, "layers 0"},                        /* no layer */
-    {168, 3, size, "layers 3"},                        /* more layers than allowed */
-    {168, 1, size, "truncated or extended"},           /* one layer where the file has two */
+    {168, 4, size, "layers 4"},                        /* more layers than allowed */
+    {168, 2, size, "truncated or extended"},           /* two layers where the file has three */
     {100, 0, size, "sentence networks at byte 100"},   /* no member */
     {100, 5, size, "sentence networks at byte 100"},   /* more members than allowed */
     {100, 2, size, "truncated or extended"},           /* a member more than the file has */

@@ -141,10 +141,10 @@ test_bad_arguments (void)
   g_free (out);
   g_free (err);
   char *scratch = g_dir_make_tmp ("stt-punct-tool-XXXXXX", NULL);
-  const char *layers[] = { "train", "--models-dir", scratch, "--rnn-layers", "3", "x.txt",
+  const char *layers[] = { "train", "--models-dir", scratch, "--rnn-layers", "4", "x.txt",
     NULL };
   g_assert_cmpint (run (layers, NULL, &out, &err), !=, 0);
-  g_assert_nonnull (strstr (err, "--rnn-layers must be 1 or 2, not 3"));
+  g_assert_nonnull (strstr (err, "--rnn-layers must be 1, 2 or 3, not 4"));
   g_free (out);
   g_free (err);
   const char *missing[] = { "train", "--models-dir", scratch, "/nonexistent/sotu.txt", NULL };

@@ -154,7 +154,7 @@ run_train (int argc, char **argv)
     {"rnn-members", 0, 0, G_OPTION_ARG_INT, &rnn_members, "Sentence networks trained with "
       "different seeds whose log-probabilities are averaged (1..4, default 2)", "N"},
     {"rnn-layers", 0, 0, G_OPTION_ARG_INT, &rnn_layers, "Stacked bidirectional layers of each "
-      "sentence network (1..2, default 2)", "N"},
+      "sentence network (1..3, default 3)", "N"},
     {"rnn-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_dropout, "Dropout of the sentence "
       "network's embeddings and output states in training (0..0.9, default 0.3)", "P"},
     {"rnn-lr-end", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_lr_end, "The sentence network's learning "
@@ -215,8 +215,8 @@ run_train (int argc, char **argv)
         "1..1024 and --rnn-epochs positive\n");
     goto out;
   }
-  if (rnn_layers < 0 || rnn_layers > 2) {
-    g_printerr ("stt-punct train: --rnn-layers must be 1 or 2, not %d\n", rnn_layers);
+  if (rnn_layers < 0 || rnn_layers > 3) {
+    g_printerr ("stt-punct train: --rnn-layers must be 1, 2 or 3, not %d\n", rnn_layers);
     goto out;
   }
   if (rnn_members < 0 || rnn_members > 4 || (rnn_dropout != -1 && (rnn_dropout < 0

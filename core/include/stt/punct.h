@@ -153,8 +153,8 @@ typedef struct {
                                  * word2vec or fastText text format): its vectors fill the
                                  * numbers before the LM's (words it lacks start random);
                                  * NULL = none (the default) */
-  guint rnn_layers;             /* stacked bidirectional layers of each sentence network (1..2);
-                                 * 0 = default (2) */
+  guint rnn_layers;             /* stacked bidirectional layers of each sentence network (1..3);
+                                 * 0 = default (3) */
 } SttPunctTrainOptions;
 
 typedef struct _SttPunctTrainer SttPunctTrainer;
