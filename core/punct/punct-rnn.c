@@ -8,8 +8,8 @@
  * over the marks from both directions' states. With more layers (the default has three),
  * each further bidirectional GRU reads both directions' states of the layer below at each
  * word, and the softmax reads the top layer's: the first layer sees words, the ones above its
- * reading of them, which is where clause structure can show. Ids are the window network's (the class entries,
- * else unknown or number).
+ * reading of them, which is where clause structure can show. Ids are the window network's
+ * (the class entries, else unknown or number).
  *
  * Training: windows of `window` words of the whole text (every epoch from a new offset), in
  * mini-batches, truncated back-propagation through each window (and from each layer's input

@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Seed: tests/fuzz/corpus/punct-model/tiny.bin (version 7), `stt-punct train --bits 8
- * --epochs 2 --hidden 4 --rnn-hidden 2 --rnn-dim 2 --rnn-window 8 --rnn-members 2 --rnn-layers 2` on two
- * lines of text ("We met in Washington. What should we do? I think NATO agreed, and we did."
- * and "Shall we go on? We will, in 2024, build 42 new schools.", a blank line between them):
+ * --epochs 2 --hidden 4 --rnn-hidden 2 --rnn-dim 2 --rnn-window 8 --rnn-members 2
+ * --rnn-layers 2` on two lines of text ("We met in Washington. What should we do? I think
+ * NATO agreed, and we did." and "Shall we go on? We will, in 2024, build 42 new schools.", a
+ * blank line between them):
  * a window network, an ensemble of two sentence networks of two layers whose 8-word windows
  * the 14 words below overlap, and a question model of 2^8 weights.
  */
