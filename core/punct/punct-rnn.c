@@ -303,9 +303,10 @@ typedef struct {
   guint frozen;                 /* the last this many embedding numbers of the rows with
                                  * init_found stay as given */
   Pass p[PUNCT_RNN_MAX_LAYERS];  /* one per layer; the first holds the logits and masks */
-  float *dh, *dhn, *dxw, *dhu, *dx;
-  float *dx2, *dx3, *dh1;       /* more layers: a layer's input gradient (dx3 from the third
-                                 * layer on), and one direction's share of it */
+  float *dh, *dhn, *dxw, *dhu;
+  /* each layer's input gradient (layer 0: the embeddings', t*b x dim; above: t*b x 2h, both
+   * directions' states of the layer below), and one direction's share of such a gradient */
+  float *dx[PUNCT_RNN_MAX_LAYERS], *dh1;
 } Trainer;
 
 /* Back-propagate @dh (t*b x h: the loss' gradient on the states of direction @dir of @layer)
@@ -412,28 +413,24 @@ gradient (Trainer *tr, const guint32 *ids, const guint8 *labels)
     if (p->hmask[dir])
       for (gsize e = 0; e < rows * hid; e++)
         tr->dh[e] *= p->hmask[dir][e];
-    backward_direction (tr, top, tr->dh, top ? tr->dx2 : tr->dx, (guint) dir);
+    backward_direction (tr, top, tr->dh, tr->dx[top], (guint) dir);
   }
   /* down the layers: the input gradient of a layer above the first is the gradient of both
-   * directions' states of the layer below (dx2 and dx3 take turns) */
-  float *dcur = tr->dx2;
-  for (guint layer = top; layer > 0; layer--) {
-    float *dnext = layer == 1 ? tr->dx : dcur == tr->dx2 ? tr->dx3 : tr->dx2;
+   * directions' states of the layer below */
+  for (guint layer = top; layer > 0; layer--)
     for (gint dir = 1; dir >= 0; dir--) {
       for (gsize i = 0; i < rows; i++)
-        memcpy (tr->dh1 + i * hid, dcur + i * 2 * hid + (gsize) dir * hid,
+        memcpy (tr->dh1 + i * hid, tr->dx[layer] + i * 2 * hid + (gsize) dir * hid,
             hid * sizeof (float));
-      backward_direction (tr, layer - 1, tr->dh1, dnext, (guint) dir);
+      backward_direction (tr, layer - 1, tr->dh1, tr->dx[layer - 1], (guint) dir);
     }
-    dcur = dnext;
-  }
   if (p->xmask)
     for (gsize e = 0; e < rows * dim; e++)
-      tr->dx[e] *= p->xmask[e];
+      tr->dx[0][e] *= p->xmask[e];
   for (gsize i = 0; i < rows; i++) {
     float *g = tr->g.emb + (gsize) ids[i] * dim;
     for (gsize e = 0; e < dim; e++)
-      g[e] += tr->dx[i * dim + e];
+      g[e] += tr->dx[0][i * dim + e];
   }
   /* frozen numbers get no gradient, so Adam never moves them */
   for (gsize i = 0; tr->frozen && i < rows; i++)
@@ -480,20 +477,17 @@ buffers_init (Trainer *tr, gsize win, gsize batch)
 {
   const PunctRnnShape *s = &tr->m.shape;
   const gsize hid = s->hidden, rows = win * batch;
-  for (guint layer = 0; layer < s->layers; layer++)
+  for (guint layer = 0; layer < s->layers; layer++) {
     pass_init (&tr->p[layer], layer_in (s, layer), hid, win, batch, TRUE,
         layer == 0 && tr->tp.dropout_emb > 0, layer == 0 && tr->tp.dropout_out > 0);
+    tr->dx[layer] = g_new (float, rows * layer_in (s, layer));
+  }
   tr->dh = g_new (float, rows * hid);
   tr->dhn = g_new (float, batch * hid);
   tr->dxw = g_new (float, rows * 3 * hid);
   tr->dhu = g_new (float, rows * 3 * hid);
-  tr->dx = g_new (float, rows * s->dim);
-  if (s->layers > 1) {
-    tr->dx2 = g_new (float, rows * 2 * hid);
+  if (s->layers > 1)
     tr->dh1 = g_new (float, rows * hid);
-  }
-  if (s->layers > 2)
-    tr->dx3 = g_new (float, rows * 2 * hid);
 }
 
 static void
@@ -503,12 +497,11 @@ buffers_clear (Trainer *tr)
   g_free (tr->dhn);
   g_free (tr->dxw);
   g_free (tr->dhu);
-  g_free (tr->dx);
-  g_free (tr->dx2);
-  g_free (tr->dx3);
   g_free (tr->dh1);
-  for (guint layer = 0; layer < tr->m.shape.layers; layer++)
+  for (guint layer = 0; layer < tr->m.shape.layers; layer++) {
     pass_clear (&tr->p[layer]);
+    g_free (tr->dx[layer]);
+  }
 }
 
 double
