@@ -25,8 +25,9 @@ typedef struct {
   guint32 hidden;               /* GRU units of each direction */
   guint32 vocab;                /* embeddings: PUNCT_MLP_FIRST + the class entries */
   guint32 window;               /* words per training window, and per window at run time */
-  guint32 layers;               /* stacked bidirectional layers: 1, or 2 (the second reads
-                                 * both directions' states of the first) */
+  guint32 layers;               /* stacked bidirectional layers, 1..PUNCT_RNN_MAX_LAYERS
+                                 * (each above the first reads both directions' states of
+                                 * the one below) */
 } PunctRnnShape;
 
 /* punct.bin: this header, then gint16 weights[2^hash_bits][STT_PUNCT_N_LABELS] (times
@@ -218,8 +219,8 @@ typedef struct {
   PunctRnnShape shape;
   float *emb;
   /* per layer (shape.layers of them) and direction (0: left to right, 1: right to left);
-   * layer 0 reads the embeddings (in = dim), layer 1 both directions' states of layer 0,
-   * forward then backward (in = 2h) */
+   * layer 0 reads the embeddings (in = dim), each layer above both directions' states of
+   * the one below, forward then backward (in = 2h) */
   PunctGru gru[PUNCT_RNN_MAX_LAYERS][2];
   float *wo[2], *bo;            /* output: [labels][h] per direction of the top layer,
                                  * [labels] */

@@ -152,7 +152,7 @@ run_train (int argc, char **argv)
     {"rnn-window", 0, 0, G_OPTION_ARG_INT, &rnn_window, "Words per window of the sentence "
       "network, in training and at run time (default 128)", "N"},
     {"rnn-members", 0, 0, G_OPTION_ARG_INT, &rnn_members, "Sentence networks trained with "
-      "different seeds whose log-probabilities are averaged (1..4, default 2)", "N"},
+      "different seeds whose log-probabilities are averaged (1..4, default 4)", "N"},
     {"rnn-layers", 0, 0, G_OPTION_ARG_INT, &rnn_layers, "Stacked bidirectional layers of each "
       "sentence network (1..3, default 3)", "N"},
     {"rnn-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &rnn_dropout, "Dropout of the sentence "
@@ -198,7 +198,8 @@ run_train (int argc, char **argv)
     goto out;
   }
   if (split_arg && !punct_split_from_string (split_arg, &split)) {
-    g_printerr ("stt-punct train: --split is all, train, test, fit or dev, not \"%s\"\n", split_arg);
+    g_printerr ("stt-punct train: --split is all, train, test, fit or dev, not \"%s\"\n",
+        split_arg);
     goto out;
   }
   if (bits && (bits < 8 || bits > 24)) {
